@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { SatcountError } from '../types.js';
+
+export const IMAGE_EXTENSIONS = ['tif', 'tiff', 'png', 'jpg', 'jpeg'];
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/**
+ * Expands folders (their images, recursively) and glob patterns into a sorted, de-duplicated list
+ * of image paths; URLs pass through. An argument that matches nothing is bad usage.
+ */
+export async function expandInputs(args: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const arg of args) {
+    if (isUrl(arg)) {
+      found.add(arg);
+      continue;
+    }
+    const st = await stat(arg).catch(() => null);
+    let matches: string[];
+    if (st?.isDirectory()) {
+      matches = await glob(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: arg, absolute: true, caseSensitiveMatch: false });
+    } else if (st?.isFile()) {
+      matches = [resolve(arg)];
+    } else {
+      matches = await glob(arg, { absolute: true, onlyFiles: true });
+    }
+    if (matches.length === 0) throw new SatcountError(`${arg}: no such file, folder, or images matching the pattern`);
+    for (const m of matches) found.add(m);
+  }
+  return [...found].sort();
+}
+
+/**
+ * The inputs of shard i of n (1-based): round-robin over the sorted list, so n machines given the
+ * same arguments take disjoint parts of equal size without talking to each other.
+ */
+export function shardInputs<T>(inputs: T[], shard: { index: number; count: number } | undefined): T[] {
+  if (!shard) return inputs;
+  return inputs.filter((_, i) => i % shard.count === shard.index - 1);
+}

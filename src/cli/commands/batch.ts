@@ -1,0 +1,86 @@
+import { Command } from 'commander';
+import { expandInputs, shardInputs } from '../../batch/inputs.js';
+import { runBatch } from '../../batch/run.js';
+import { mergeSummaries, readSummary, summaryCsv, writeSummary } from '../../batch/summary.js';
+import { VERSION } from '../../version.js';
+import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { positiveInt, shard } from '../parse.js';
+import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
+
+interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
+  outDir: string;
+  concurrency: number;
+  shard?: { index: number; count: number };
+  force?: boolean;
+  geojson?: boolean;
+  geojsonBoxes?: boolean;
+  csv?: boolean;
+  overlay?: boolean;
+}
+
+export function batchCommand(signal: AbortSignal): Command {
+  const cmd = new Command('batch')
+    .description('count over many images: one result per image plus summary.json/summary.csv; resumable')
+    .argument('<inputs...>', 'folders (searched recursively), files, glob patterns or http(s) URLs')
+    .requiredOption('--out-dir <dir>', 'folder for results and the summary')
+    .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
+    .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
+    .option('--force', 'recount images whose results are up to date')
+    .option('--geojson', 'also write <image>.geojson per image')
+    .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
+    .option('--csv', 'also write <image>.csv per image')
+    .option('--overlay', 'also write <image>.png overlays');
+  addModelOptions(cmd);
+  addRoadOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Exit codes: 0 all images counted · 4 finished, but some images failed (see summary) · 2 bad usage
+
+Examples:
+  $ satcount batch scenes/ --out-dir results/
+  $ satcount batch 'scenes/**/*.tif' --road road.geojson --out-dir results/ --shard 3/8`,
+  );
+  return cmd.action(
+    action(async (inputs: string[], flags: BatchFlags) => {
+      const logger = loggerFor(flags);
+      const all = await expandInputs(inputs);
+      const mine = shardInputs(all, flags.shard);
+      logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
+      const summary = await runBatch({
+        inputs: mine,
+        outDir: flags.outDir,
+        concurrency: flags.concurrency,
+        force: flags.force,
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
+        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay },
+        logger,
+        signal,
+        onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, done, of: total }, 'image done'),
+      });
+      if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      else process.stdout.write(`${summary.images} images: ${summary.ok} counted, ${summary.skipped} up to date, ${summary.failed} failed → ${flags.outDir}/summary.csv\n`);
+      for (const r of summary.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);
+      return summary.failed > 0 ? EXIT.batchFailures : EXIT.ok;
+    }),
+  );
+}
+
+export function summaryCommand(): Command {
+  return new Command('summary')
+    .description('merge the summaries of several batch output folders (e.g. shards run on different machines)')
+    .argument('<dirs...>', 'batch --out-dir folders')
+    .option('--out-dir <dir>', 'write the merged summary.json and summary.csv here (default: CSV on stdout)')
+    .addHelpText('after', '\nExample:\n  $ satcount summary results-shard-*/ --out-dir results/')
+    .action(
+      action(async (dirs: string[], flags: { outDir?: string } & GlobalFlags) => {
+        const merged = mergeSummaries(VERSION, await Promise.all(dirs.map(readSummary)));
+        if (flags.outDir) await writeSummary(flags.outDir, merged);
+        if (flags.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
+        else if (!flags.outDir) process.stdout.write(summaryCsv(merged));
+        else process.stdout.write(`${merged.images} images: ${merged.ok} counted, ${merged.skipped} up to date, ${merged.failed} failed\n`);
+        return merged.failed > 0 ? EXIT.batchFailures : EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import type { CountResult } from '../../pipeline/result.js';
+import { runCount, writeOutputs, type OutputOptions } from '../../pipeline/run.js';
+import { addModelOptions, addOutputOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { tileProgress } from '../progress.js';
+import { action, loggerFor, type GlobalFlags } from '../run-command.js';
+import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
+
+type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags;
+
+function km(m: number): string {
+  return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`;
+}
+
+/** The short human summary printed when --json is not given. */
+export function humanSummary(r: CountResult): string {
+  const byClass = Object.entries(r.counts.by_class)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  const lines = [`${r.image.path}: ${r.counts.total} vehicles${byClass ? ` (${byClass})` : ''} in ${r.timing.tiles} tiles, ${r.timing.total_s.toFixed(1)} s`];
+  if (r.counts.by_direction) {
+    lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward})`);
+    for (const q of r.queues) {
+      lines.push(
+        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated`,
+      );
+    }
+    if (r.queues.length === 0) lines.push('no queue found');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function countCommand(signal: AbortSignal): Command {
+  const cmd = new Command('count')
+    .description('detect and count vehicles in one image; with --road, also directions and queues')
+    .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
+  addModelOptions(cmd);
+  addRoadOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ satcount count scene.tif
+  $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png
+  $ satcount count export.png --gsd 0.3 --json > result.json`,
+  );
+  return cmd.action(
+    action(async (image: string, flags: CountFlags) => {
+      const logger = loggerFor(flags);
+      const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
+      const run = await runCount(image, {
+        ...modelOptionsFrom(flags),
+        ...roadOptionsFrom(flags),
+        logger,
+        signal,
+        onProgress: progress.update,
+      }).finally(progress.stop);
+      try {
+        await writeOutputs(run, flags);
+      } finally {
+        await run.close();
+      }
+      process.stdout.write(flags.json ? JSON.stringify(run.result, null, 2) + '\n' : humanSummary(run.result));
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { countCommand } from './commands/count.js';
+import { infoCommand } from './commands/info.js';
+import { batchCommand, summaryCommand } from './commands/batch.js';
+import { checkCommand } from './commands/check.js';
+import { EXIT, installSignalHandlers } from './run-command.js';
+
+export function buildProgram(signal: AbortSignal): Command {
+  const program = new Command('satcount')
+    .description('Count vehicles in satellite imagery: detections, counts, queues and lane directions')
+    .version(VERSION)
+    .option('--json', 'print the result JSON on stdout, nothing else there')
+    .option('--quiet', 'log warnings and errors only')
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok · 1 regression (check) or accuracy floor missed (eval --min-f1) · 2 bad usage or input
+            3 model problem · 4 batch finished with failures · 130 interrupted · 70 internal error (a bug)
+
+Examples:
+  $ satcount count fixtures/border-queue.tif --road fixtures/border-queue.road.geojson
+  $ satcount info scene.tif --json`,
+    );
+  program.addCommand(countCommand(signal));
+  program.addCommand(infoCommand());
+  program.addCommand(batchCommand(signal));
+  program.addCommand(summaryCommand());
+  program.addCommand(checkCommand(signal));
+  for (const sub of program.commands) {
+    sub.configureHelp({ showGlobalOptions: true }).showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  installSignalHandlers(controller);
+  const program = buildProgram(controller.signal);
+  program.exitOverride();
+  for (const sub of program.commands) sub.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is bad usage.
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,61 @@
+import { removePendingTempFiles } from '../report/atomic.js';
+import { SatcountError } from '../types.js';
+import { createLogger, type Logger } from '../log.js';
+
+export interface GlobalFlags {
+  quiet?: boolean;
+  logLevel?: string;
+  json?: boolean;
+}
+
+/** Exit codes of CONTRACT.md, plus 70 for an internal error (a bug: please report it). */
+export const EXIT = { ok: 0, regression: 1, badInput: 2, model: 3, batchFailures: 4, internal: 70, interrupted: 130 } as const;
+
+export function loggerFor(flags: GlobalFlags): Logger {
+  return createLogger(flags.logLevel ?? (flags.quiet ? 'warn' : 'info'));
+}
+
+/** One line on stderr for a failure; a stack trace only at debug level. */
+export function reportError(e: unknown, flags: GlobalFlags): number {
+  if (e instanceof SatcountError) {
+    process.stderr.write(`satcount: ${e.message}\n`);
+    if (flags.logLevel === 'debug' || flags.logLevel === 'trace') process.stderr.write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  if ((e as Error)?.name === 'AbortError') return EXIT.interrupted;
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`satcount: internal error: ${message.split('\n')[0]} (run with --log-level debug for details)\n`);
+  if (flags.logLevel === 'debug' || flags.logLevel === 'trace') process.stderr.write(`${(e as Error)?.stack}\n`);
+  return EXIT.internal;
+}
+
+let interrupted = false;
+
+/** SIGINT/SIGTERM: remove temp files, exit 130. Aborts `controller` so long loops stop promptly. */
+export function installSignalHandlers(controller: AbortController): void {
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    controller.abort();
+    removePendingTempFiles();
+    process.stderr.write('satcount: interrupted\n');
+    process.exit(EXIT.interrupted);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+/** Wraps a command action: errors become one line and the contract's exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as { optsWithGlobals?: () => GlobalFlags };
+    const flags = cmd.optsWithGlobals?.() ?? {};
+    let code: number;
+    try {
+      code = (await fn(...args)) ?? EXIT.ok;
+    } catch (e) {
+      code = reportError(e, flags);
+    }
+    process.exitCode = code;
+  };
+}

@@ -1,0 +1,163 @@
+import type { Logger } from 'pino';
+import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
+import { mergeTiles, tileToPixel } from '../merge/index.js';
+import { openRaster, type RasterSource } from '../raster/open.js';
+import { planTiles } from '../tiling/plan.js';
+import { SatcountError, type Detection, type Georef, type PixelDetection, type Tile } from '../types.js';
+import { VERSION } from '../version.js';
+import { DEFAULT_MODEL_PATH } from './model-path.js';
+import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
+import { allInvalid, readAhead } from './tiles.js';
+import { VisibilityGrid } from './visibility.js';
+
+export interface CountOptions {
+  /** ONNX model path; default: the shipped model. */
+  model?: string;
+  /** Overrides of the model's metadata (threshold, NMS IoU, GSD…). */
+  modelOverrides?: ModelOverrides;
+  /** Metres per pixel for images without georeferencing; overrides the file's. */
+  gsd?: number;
+  /** 1-based band indices to use as R, G, B. */
+  bands?: number[];
+  /** Refuse windows beyond this many megapixels. */
+  maxMegapixels?: number;
+  /** Tile overlap in model pixels (default: the model's). */
+  overlap?: number;
+  /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
+  detector?: Detector;
+  logger?: Logger;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** What the road stage needs from a scene run, beyond the result. */
+export interface SceneRun {
+  source: RasterSource;
+  detector: Detector;
+  gsd: number;
+  tiles: Tile[];
+  detections: Detection[];
+  visibility: VisibilityGrid;
+  readSeconds: number;
+  inferenceSeconds: number;
+  tilesRun: number;
+  tilesSkipped: number;
+}
+
+export async function openDetector(opts: CountOptions): Promise<Detector> {
+  return opts.detector ?? loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
+}
+
+export function effectiveGsd(source: RasterSource, override: number | undefined): number {
+  const gsd = override ?? source.info.gsd_m;
+  if (gsd === null || gsd === undefined || !(gsd > 0)) {
+    throw new SatcountError(`${source.info.path}: no ground sample distance known; pass --gsd <metres per pixel>`);
+  }
+  return gsd;
+}
+
+export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap?: number): Tile[] {
+  const m = detector.info;
+  return planTiles({
+    width: source.info.width,
+    height: source.info.height,
+    imageGsd: gsd,
+    modelGsd: m.gsd_m,
+    tileWidth: m.input_size[0],
+    tileHeight: m.input_size[1],
+    overlap: overlap ?? m.tile_overlap,
+  });
+}
+
+function toDetection(d: PixelDetection, id: number, classes: string[], georef: Georef | null): Detection {
+  const [x1, y1, x2, y2] = d.box;
+  const center: [number, number] = [(x1 + x2) / 2, (y1 + y2) / 2];
+  const crs = georef ? georef.pixelToCrs(center) : null;
+  const round = (v: number, k = 100) => Math.round(v * k) / k;
+  return {
+    id,
+    class: classes[d.classIndex] ?? `class_${d.classIndex}`,
+    score: round(d.score, 1000),
+    bbox_px: [round(x1), round(y1), round(x2), round(y2)],
+    center_px: [round(center[0]), round(center[1])],
+    center_crs: crs ? [round(crs[0], 1000), round(crs[1], 1000)] : null,
+    lonlat: crs && georef ? (georef.crsToLonLat(crs).map((v) => round(v, 1e8)) as [number, number]) : null,
+    road: null,
+  };
+}
+
+/**
+ * Detects vehicles on the given tiles of an open scene: reads each tile at the model's resolution
+ * (the next one while the current is inferred), skips tiles without data, and merges across seams.
+ */
+export async function detectScene(
+  source: RasterSource,
+  detector: Detector,
+  gsd: number,
+  tiles: Tile[],
+  opts: Pick<CountOptions, 'logger' | 'onProgress' | 'signal'>,
+): Promise<SceneRun> {
+  const visibility = VisibilityGrid.forImage(source.info.width, source.info.height, gsd);
+  const perTile: PixelDetection[] = [];
+  const sessionBefore = detector.sessionSeconds();
+  let readSeconds = 0;
+  let tilesRun = 0;
+  let tilesSkipped = 0;
+  let done = 0;
+  opts.onProgress?.(0, tiles.length);
+  for await (const { tile, rgb, readSeconds: rs } of readAhead(source, tiles, opts.signal)) {
+    readSeconds += rs;
+    visibility.markTile(tile, rgb);
+    if (allInvalid(rgb)) {
+      tilesSkipped++;
+    } else {
+      const found = await detector.detect(rgb.data, rgb.width, rgb.height);
+      const onData = rgb.valid
+        ? found.filter((d) => {
+            const cx = Math.floor((d.box[0] + d.box[2]) / 2);
+            const cy = Math.floor((d.box[1] + d.box[3]) / 2);
+            return cx >= 0 && cy >= 0 && cx < rgb.width && cy < rgb.height && rgb.valid![cy * rgb.width + cx] === 1;
+          })
+        : found;
+      perTile.push(...tileToPixel(onData, tile));
+      tilesRun++;
+    }
+    opts.onProgress?.(++done, tiles.length);
+  }
+  const merged = mergeTiles(perTile, tiles, detector.info.nms_iou);
+  const detections = merged.map((d, i) => toDetection(d, i + 1, detector.info.classes, source.georef));
+  opts.logger?.debug({ tiles: tiles.length, tilesRun, tilesSkipped, raw: perTile.length, merged: merged.length }, 'detection done');
+  return {
+    source,
+    detector,
+    gsd,
+    tiles,
+    detections,
+    visibility,
+    readSeconds,
+    inferenceSeconds: detector.sessionSeconds() - sessionBefore,
+    tilesRun,
+    tilesSkipped,
+  };
+}
+
+export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: number): CountResult {
+  return {
+    satcount: VERSION,
+    image: imageSection(run.source.info, run.gsd),
+    model: modelSection(run.detector.info),
+    params,
+    detections: run.detections,
+    counts: { total: run.detections.length, by_class: countByClass(run.detections), on_road: null, by_direction: null },
+    queues: [],
+    profile: null,
+    road: null,
+    timing: {
+      tiles: run.tilesRun,
+      tiles_skipped: run.tilesSkipped,
+      read_s: Math.round(run.readSeconds * 1000) / 1000,
+      inference_s: Math.round(run.inferenceSeconds * 1000) / 1000,
+      total_s: Math.round((performance.now() - t0)) / 1000,
+    },
+  };
+}

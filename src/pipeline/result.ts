@@ -1,0 +1,63 @@
+import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
+
+export interface QueueReport {
+  direction: Direction;
+  start_m: number;
+  end_m: number;
+  length_m: number;
+  lanes: number;
+  vehicles_observed: number;
+  vehicles_estimated: number;
+  [extra: string]: unknown;
+}
+
+/** The result JSON of CONTRACT.md; field names are public and only grow. */
+export interface CountResult {
+  satcount: string;
+  image: {
+    path: string;
+    width: number;
+    height: number;
+    bands: number;
+    dtype: string;
+    crs: string | null;
+    gsd_m: number;
+    georeferenced: boolean;
+  };
+  model: { path: string; name: string; gsd_m: number; input_size: [number, number]; layout: string };
+  params: Record<string, unknown>;
+  detections: Detection[];
+  counts: {
+    total: number;
+    by_class: Record<string, number>;
+    on_road: number | null;
+    by_direction: Record<Direction, number> | null;
+  };
+  queues: QueueReport[];
+  profile: { bin_m: number; forward: number[]; backward: number[] } | null;
+  road: Record<string, unknown> | null;
+  timing: { tiles: number; tiles_skipped: number; read_s: number; inference_s: number; total_s: number };
+}
+
+export function imageSection(info: RasterInfo, gsd: number): CountResult['image'] {
+  return {
+    path: info.path,
+    width: info.width,
+    height: info.height,
+    bands: info.bands,
+    dtype: info.dtype,
+    crs: info.crs,
+    gsd_m: gsd,
+    georeferenced: info.georeferenced,
+  };
+}
+
+export function modelSection(m: ModelInfo): CountResult['model'] {
+  return { path: m.path, name: m.name, gsd_m: m.gsd_m, input_size: m.input_size, layout: m.layout };
+}
+
+export function countByClass(dets: Detection[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of dets) out[d.class] = (out[d.class] ?? 0) + 1;
+  return out;
+}
