@@ -11,6 +11,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--nms-iou <iou>', 'overlap above which two boxes are one vehicle (default: the model\'s)', probability)
     .option('--overlap <pixels>', 'tile overlap in model pixels (default: the model\'s)', nonNegativeNumber)
     .option('--max-megapixels <n>', 'refuse inputs whose windows exceed this', positiveNumber, 1000)
+    .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);
 }
 
@@ -44,6 +45,7 @@ export interface ModelFlags {
   overlap?: number;
   maxMegapixels?: number;
   threads?: number;
+  modelGsd?: number;
 }
 
 export function modelOptionsFrom(flags: ModelFlags) {
@@ -53,6 +55,6 @@ export function modelOptionsFrom(flags: ModelFlags) {
     bands: flags.bands,
     overlap: flags.overlap,
     maxMegapixels: flags.maxMegapixels,
-    modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads },
+    modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
   };
 }

@@ -4,6 +4,8 @@ import { countCommand } from './commands/count.js';
 import { infoCommand } from './commands/info.js';
 import { batchCommand, summaryCommand } from './commands/batch.js';
 import { checkCommand } from './commands/check.js';
+import { evalCommand } from './commands/eval.js';
+import { synthCommand } from './commands/synth.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
 
 export function buildProgram(signal: AbortSignal): Command {
@@ -30,6 +32,8 @@ Examples:
   program.addCommand(batchCommand(signal));
   program.addCommand(summaryCommand());
   program.addCommand(checkCommand(signal));
+  program.addCommand(evalCommand(signal));
+  program.addCommand(synthCommand());
   for (const sub of program.commands) {
     sub.configureHelp({ showGlobalOptions: true }).showHelpAfterError('(run with --help for usage)');
   }

@@ -48,8 +48,10 @@ export function installSignalHandlers(controller: AbortController): void {
 /** Wraps a command action: errors become one line and the contract's exit code. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    // commander passes (...arguments, options, command); options lack the program-level flags.
     const cmd = args[args.length - 1] as { optsWithGlobals?: () => GlobalFlags };
     const flags = cmd.optsWithGlobals?.() ?? {};
+    if (args.length >= 2) args[args.length - 2] = flags;
     let code: number;
     try {
       code = (await fn(...args)) ?? EXIT.ok;

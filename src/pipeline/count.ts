@@ -3,7 +3,7 @@ import { loadModel, type Detector, type ModelOverrides } from '../detect/model.j
 import { mergeTiles, tileToPixel } from '../merge/index.js';
 import { openRaster, type RasterSource } from '../raster/open.js';
 import { planTiles } from '../tiling/plan.js';
-import { SatcountError, type Detection, type Georef, type PixelDetection, type Tile } from '../types.js';
+import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_MODEL_PATH } from './model-path.js';
 import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
@@ -86,6 +86,17 @@ function toDetection(d: PixelDetection, id: number, classes: string[], georef: G
   };
 }
 
+/** Drops detections centred on nodata: the model saw padding or masked pixels there. */
+function onValidPixels(found: TileDetection[], rgb: RgbImage): TileDetection[] {
+  const valid = rgb.valid;
+  if (!valid) return found;
+  return found.filter((d) => {
+    const cx = Math.floor((d.box[0] + d.box[2]) / 2);
+    const cy = Math.floor((d.box[1] + d.box[3]) / 2);
+    return cx >= 0 && cy >= 0 && cx < rgb.width && cy < rgb.height && valid[cy * rgb.width + cx] === 1;
+  });
+}
+
 /**
  * Detects vehicles on the given tiles of an open scene: reads each tile at the model's resolution
  * (the next one while the current is inferred), skips tiles without data, and merges across seams.
@@ -105,25 +116,30 @@ export async function detectScene(
   let tilesSkipped = 0;
   let done = 0;
   opts.onProgress?.(0, tiles.length);
+  // One inference in flight while the next tile is prepared: on 2 cores this keeps the share of
+  // time spent outside session.run small (normalisation and decoding overlap with inference).
+  type InFlight = { tile: Tile; rgb: RgbImage; found: Promise<TileDetection[]> };
+  const finish = async ({ tile, rgb, found }: InFlight) => {
+    perTile.push(...tileToPixel(onValidPixels(await found, rgb), tile));
+    opts.onProgress?.(++done, tiles.length);
+  };
+  let inFlight: InFlight | null = null;
   for await (const { tile, rgb, readSeconds: rs } of readAhead(source, tiles, opts.signal)) {
     readSeconds += rs;
     visibility.markTile(tile, rgb);
+    let next: InFlight | null = null;
     if (allInvalid(rgb)) {
       tilesSkipped++;
+      opts.onProgress?.(++done, tiles.length);
     } else {
-      const found = await detector.detect(rgb.data, rgb.width, rgb.height);
-      const onData = rgb.valid
-        ? found.filter((d) => {
-            const cx = Math.floor((d.box[0] + d.box[2]) / 2);
-            const cy = Math.floor((d.box[1] + d.box[3]) / 2);
-            return cx >= 0 && cy >= 0 && cx < rgb.width && cy < rgb.height && rgb.valid![cy * rgb.width + cx] === 1;
-          })
-        : found;
-      perTile.push(...tileToPixel(onData, tile));
+      next = { tile, rgb, found: detector.detect(rgb.data, rgb.width, rgb.height) };
+      next.found.catch(() => undefined);
       tilesRun++;
     }
-    opts.onProgress?.(++done, tiles.length);
+    if (inFlight) await finish(inFlight);
+    inFlight = next;
   }
+  if (inFlight) await finish(inFlight);
   const merged = mergeTiles(perTile, tiles, detector.info.nms_iou);
   const detections = merged.map((d, i) => toDetection(d, i + 1, detector.info.classes, source.georef));
   opts.logger?.debug({ tiles: tiles.length, tilesRun, tilesSkipped, raw: perTile.length, merged: merged.length }, 'detection done');

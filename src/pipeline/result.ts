@@ -1,15 +1,8 @@
+import type { Queue } from '../road/types.js';
 import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 
-export interface QueueReport {
-  direction: Direction;
-  start_m: number;
-  end_m: number;
-  length_m: number;
-  lanes: number;
-  vehicles_observed: number;
-  vehicles_estimated: number;
-  [extra: string]: unknown;
-}
+/** A queue as reported: the road stage's Queue, distances rounded to 0.1 m. */
+export type QueueReport = Queue;
 
 /** The result JSON of CONTRACT.md; field names are public and only grow. */
 export interface CountResult {

@@ -5,8 +5,10 @@ import { writeFileAtomic } from '../report/atomic.js';
 import { writeOverlay } from '../report/overlay.js';
 import { SatcountError } from '../types.js';
 import type { Detector } from '../detect/model.js';
+import { renderProfilePlot } from '../report/profile-plot.js';
 import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
-import type { CountResult } from './result.js';
+import type { CountResult, QueueReport } from './result.js';
+import { analyseRoad, corridorTiles, prepareRoad, queueLines, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
 export interface OutputOptions {
   /** Result JSON file. */
@@ -18,13 +20,17 @@ export interface OutputOptions {
   overlay?: string;
 }
 
-export type RunOptions = CountOptions;
+export interface RunOptions extends CountOptions {
+  /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
+  road?: RoadRunOptions;
+}
 
 /** A finished count with the open image and model, for writing outputs; close() when done. */
 export interface CountRun {
   result: CountResult;
   source: RasterSource;
   detector: Detector;
+  road: RoadContext | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,47 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     tile_size: m.input_size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
+    road: opts.road?.path ?? null,
+    road_crs: opts.road?.crs ?? null,
+    corridor_m: opts.road?.corridor_m ?? null,
+    drive_side: opts.road?.driveSide ?? null,
+    max_gap_m: opts.road?.maxGap_m ?? null,
+    queue_head: opts.road?.queueHead ?? null,
+    profile_bin_m: opts.road?.profileBin_m ?? null,
+  };
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
+  return {
+    ...q,
+    start_m: r1(q.start_m),
+    end_m: r1(q.end_m),
+    length_m: r1(q.length_m),
+    head_m: r1(q.head_m),
+    head_gap_m: r1(q.head_gap_m),
+    visible_length_m: r1(q.visible_length_m),
+    density_per_lane_per_km: r1(q.density_per_lane_per_km),
+    filled: q.filled.map((f) => ({ ...f, start_m: r1(f.start_m), end_m: r1(f.end_m), length_m: r1(f.length_m), vehicles_added: r1(f.vehicles_added), density_per_lane_per_km: r1(f.density_per_lane_per_km) })),
+  };
+}
+
+/** Fills the road parts of a result: per-detection placement, counts by direction, queues, profile. */
+function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void {
+  result.counts.on_road = a.placed;
+  result.counts.by_direction = a.byDirection;
+  result.queues = a.queues.map(queueReport);
+  result.profile = a.profile;
+  result.road = {
+    file: ctx.opts.path,
+    length_m: r1(ctx.model.length_m),
+    covered: ctx.model.coveredRanges.map((c) => ({ start_m: r1(c.start_m), end_m: r1(c.end_m) })),
+    hidden: {
+      forward: a.hidden.forward.map((h) => ({ ...h, start_m: r1(h.start_m), end_m: r1(h.end_m) })),
+      backward: a.hidden.backward.map((h) => ({ ...h, start_m: r1(h.start_m), end_m: r1(h.end_m) })),
+    },
+    frame: ctx.frame.proj4 ?? 'pixel grid × gsd',
   };
 }
 
@@ -59,10 +106,16 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
       opts.logger?.warn({ image }, 'image has no georeferencing: outputs carry pixel coordinates only');
     }
     const overlap = opts.overlap ?? detector.info.tile_overlap;
-    const tiles = planSceneTiles(source, detector, gsd, overlap);
+    const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
+    const all = planSceneTiles(source, detector, gsd, overlap);
+    const tiles = road ? corridorTiles(road, all) : all;
+    if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
     const run = await detectScene(source, detector, gsd, tiles, opts);
+    const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
     const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
-    return { result, source, detector, close };
+    if (road && analysis) applyRoad(result, road, analysis);
+    result.timing.total_s = Math.round(performance.now() - t0) / 1000;
+    return { result, source, detector, road, close };
   } catch (e) {
     await close();
     throw e;
@@ -71,14 +124,26 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
 
 /** Writes the requested output files, each atomically. */
 export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promise<void> {
-  const { result, source } = run;
+  const { result, source, road } = run;
+  const lines = road ? result.queues.map((q) => ({ q, ...queueLines(road, q) })) : [];
   if (outputs.out) await writeFileAtomic(outputs.out, JSON.stringify(result, null, 2) + '\n');
   if (outputs.geojson) {
     if (!source.georef) throw new SatcountError(`${result.image.path}: no georeferencing, so no WGS84 GeoJSON can be written (${outputs.geojson})`);
-    await writeFileAtomic(outputs.geojson, toGeoJson(result.detections, source.georef, { boxes: outputs.geojsonBoxes }));
+    const queues = lines.flatMap(({ q, lonlat }) =>
+      (lonlat ?? []).map((coordinates) => ({ coordinates, properties: { direction: q.direction, start_m: q.start_m, end_m: q.end_m, length_m: q.length_m, lanes: q.lanes, vehicles_observed: q.vehicles_observed, vehicles_estimated: q.vehicles_estimated } })),
+    );
+    await writeFileAtomic(outputs.geojson, toGeoJson(result.detections, source.georef, { boxes: outputs.geojsonBoxes, queues }));
   }
   if (outputs.csv) await writeFileAtomic(outputs.csv, detectionsCsv(result.detections));
-  if (outputs.overlay) await writeOverlay(outputs.overlay, source, result.detections);
+  if (outputs.overlay) {
+    const overlayRoad = road
+      ? { lines: road.model.parts.map((p) => p.pixel), corridorPx: road.corridorPx, queues: lines.map(({ q, pixel }) => ({ direction: q.direction, lines: pixel })) }
+      : undefined;
+    await writeOverlay(outputs.overlay, source, result.detections, overlayRoad);
+  }
+  if (road?.opts.profilePlot && result.profile) {
+    await renderProfilePlot(result.profile, result.queues, road.opts.profilePlot, { coveredRanges: road.model.coveredRanges });
+  }
 }
 
 /**

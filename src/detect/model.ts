@@ -1,0 +1,236 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { nms } from '../merge/boxes.js';
+import { SatcountError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
+import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
+import { settingsFromMetadata, type MetadataSettings } from './metadata.js';
+import { fillInput, normalizationTables } from './normalize.js';
+import { readOnnxHeader } from './onnx-proto.js';
+import { shapeText, type OutputTensor } from './tensor.js';
+
+/** Settings that command-line flags may impose over the model's metadata. */
+export interface ModelOverrides {
+  gsd_m?: number;
+  score_threshold?: number;
+  nms_iou?: number;
+  input_size?: [w: number, h: number];
+  classes?: string[];
+  layout?: LayoutName;
+  /** onnxruntime intra-op threads; default: the number of cores, at most 4. */
+  threads?: number;
+}
+
+export interface Detector {
+  info: ModelInfo;
+  /** Name of the model's single input. */
+  inputName: string;
+  /**
+   * Detects on one tile of exactly the model's input size, given as interleaved RGB bytes.
+   * Returns boxes in model pixels, above the score threshold, after per-tile class-agnostic NMS.
+   * Inference runs one tile at a time, in call order. Calling for the next tile before awaiting
+   * the current one overlaps its normalisation, and the current tile's decoding, with inference.
+   */
+  detect(rgb: Uint8Array, width: number, height: number): Promise<TileDetection[]>;
+  /** Cumulative seconds spent inside onnxruntime's `run`, warm-up included. */
+  sessionSeconds(): number;
+  close(): Promise<void>;
+}
+
+/** Used when the metadata says nothing: plain 0–1 RGB input, as Ultralytics and Deepness models expect. */
+const DEFAULT_NORMALIZATION: Normalization = { order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] };
+const DEFAULT_SCORE_THRESHOLD = 0.25;
+const DEFAULT_NMS_IOU = 0.45;
+/** Default overlap between tiles as a share of the tile size, when the metadata gives none. */
+const DEFAULT_OVERLAP_FRACTION = 0.125;
+const MAX_DEFAULT_THREADS = 4;
+
+function modelError(path: string, problem: string): SatcountError {
+  return new SatcountError(`${path}: ${problem}`, 3);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
+}
+
+async function readModelFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw modelError(path, 'model file not found');
+    if (code === 'EISDIR') throw modelError(path, 'model path is a directory, expected an .onnx file');
+    throw modelError(path, `cannot read the model file (${code ?? firstLine(e)})`);
+  }
+}
+
+/** Input size from a static [1, 3, H, W] input shape, or null when any of H, W is symbolic. */
+function staticInputSize(meta: ort.InferenceSession.ValueMetadata | undefined): [number, number] | null {
+  if (!meta?.isTensor || meta.shape.length !== 4) return null;
+  const [, , h, w] = meta.shape;
+  return typeof w === 'number' && typeof h === 'number' && w > 0 && h > 0 ? [w, h] : null;
+}
+
+function checkInput(path: string, session: ort.InferenceSession): string {
+  if (session.inputNames.length !== 1) {
+    throw modelError(path, `model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); expected one image input`);
+  }
+  const meta = session.inputMetadata[0];
+  if (meta?.isTensor) {
+    const channels = meta.shape[1];
+    if (meta.shape.length !== 4 || (typeof channels === 'number' && channels !== 3)) {
+      throw modelError(path, `model input ${meta.name} is [${meta.shape.join(',')}]; expected [1,3,height,width]`);
+    }
+    if (meta.type !== 'float32') throw modelError(path, `model input ${meta.name} is ${meta.type}; expected float32`);
+  }
+  return session.inputNames[0];
+}
+
+function chooseInputSize(path: string, session: ort.InferenceSession, wanted: [number, number] | undefined): [number, number] {
+  const fixed = staticInputSize(session.inputMetadata[0]);
+  if (wanted && fixed && (wanted[0] !== fixed[0] || wanted[1] !== fixed[1])) {
+    throw modelError(path, `input size ${wanted[0]}x${wanted[1]} does not match the model's fixed input ${fixed[0]}x${fixed[1]}`);
+  }
+  const size = wanted ?? fixed;
+  if (!size) throw modelError(path, 'model input size is dynamic and its metadata gives no input_size');
+  return size;
+}
+
+function toOutputs(path: string, names: readonly string[], result: ort.InferenceSession.ReturnType): OutputTensor[] {
+  return names.map((name) => {
+    const t = result[name];
+    if (t.type !== 'float32') throw modelError(path, `model output ${name} is ${t.type}; expected float32`);
+    return { name, dims: t.dims, data: t.data as Float32Array };
+  });
+}
+
+function pickLayout(path: string, outputs: OutputTensor[], wanted: LayoutName | undefined, s: MetadataSettings): ResolvedLayout {
+  const candidates = wanted ? [wanted] : s.layoutCandidates;
+  const found = resolveLayout(outputs, candidates);
+  if (found) return found;
+  const seen = outputs.map(shapeText).join(', ');
+  if (wanted) throw modelError(path, `outputs ${seen} do not fit layout ${wanted} (expected ${LAYOUTS[wanted].expected})`);
+  throw modelError(path, `unknown output layout: outputs ${seen} (expected ${expectedLayouts(candidates)})`);
+}
+
+function className(i: number): string {
+  return `class_${i}`;
+}
+
+function classList(given: string[] | undefined, count: number | null): string[] {
+  const names = [...(given ?? [])];
+  for (let i = names.length; i < (count ?? 0); i++) names.push(className(i));
+  return names;
+}
+
+/**
+ * Loads an ONNX detector and its settings: metadata (satcount's own key, else Deepness or
+ * Ultralytics keys) with `overrides` on top. One warm-up inference on a blank tile learns the
+ * output shapes, which decide the layout when nothing names it, and catches models that cannot
+ * run at their input size before any image is read.
+ *
+ * Without metadata: RGB scaled to 0–1, score threshold 0.25, NMS IoU 0.45, tile overlap 1/8 of the
+ * tile, class names `class_<i>`. A model whose ground sample distance is unknown is refused
+ * (exit 3) unless `overrides.gsd_m` gives it, because tiles at a guessed scale count wrongly.
+ */
+export async function loadModel(path: string, overrides: ModelOverrides = {}): Promise<Detector> {
+  const bytes = await readModelFile(path);
+  let metadata: Record<string, string>;
+  try {
+    metadata = readOnnxHeader(bytes).metadata;
+  } catch (e) {
+    throw modelError(path, `not an ONNX model (${firstLine(e)})`);
+  }
+  const settings = settingsFromMetadata(metadata, path);
+
+  const threads = overrides.threads ?? Math.min(MAX_DEFAULT_THREADS, availableParallelism());
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      // One image at a time: parallelism belongs inside each operator, not between them.
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
+  } catch (e) {
+    throw modelError(path, `onnxruntime cannot load the model: ${firstLine(e)}`);
+  }
+
+  try {
+    const inputName = checkInput(path, session);
+    const [width, height] = chooseInputSize(path, session, overrides.input_size ?? settings.input_size);
+    // Two input buffers, so a caller may prepare the next tile while the current one is inferred.
+    const inputs = [0, 1].map(() => {
+      const data = new Float32Array(3 * width * height);
+      return { data, tensor: new ort.Tensor('float32', data, [1, 3, height, width]) };
+    });
+    let runSeconds = 0;
+    const run = async (tensor: ort.Tensor): Promise<OutputTensor[]> => {
+      const t0 = performance.now();
+      let result: ort.InferenceSession.ReturnType;
+      try {
+        result = await session.run({ [inputName]: tensor });
+      } catch (e) {
+        throw modelError(path, `inference failed at ${width}x${height}: ${firstLine(e)}`);
+      } finally {
+        runSeconds += (performance.now() - t0) / 1000;
+      }
+      return toOutputs(path, session.outputNames, result);
+    };
+
+    const warm = await run(inputs[0].tensor);
+    const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
+    const gsd_m = overrides.gsd_m ?? settings.gsd_m;
+    if (gsd_m === undefined) throw modelError(path, 'model has no gsd_m in its metadata; pass --model-gsd <metres per pixel>');
+    const tileSide = Math.min(width, height);
+    const overlap = settings.tile_overlap ?? Math.round(tileSide * (settings.tileOverlapFraction ?? DEFAULT_OVERLAP_FRACTION));
+
+    const info: ModelInfo = {
+      path,
+      name: settings.name ?? basename(path).replace(/\.onnx$/i, ''),
+      gsd_m,
+      input_size: [width, height],
+      layout: layout.name,
+      classes: classList(overrides.classes ?? settings.classes, layout.numClasses),
+      score_threshold: overrides.score_threshold ?? settings.score_threshold ?? DEFAULT_SCORE_THRESHOLD,
+      nms_iou: overrides.nms_iou ?? settings.nms_iou ?? DEFAULT_NMS_IOU,
+      normalization: settings.normalization ?? DEFAULT_NORMALIZATION,
+      // Tiling needs each tile's core to be non-empty, so the overlap stays under half a tile.
+      tile_overlap: Math.min(overlap, Math.ceil(tileSide / 2) - 1),
+      trained_on: settings.trained_on ?? null,
+    };
+
+    const tables = normalizationTables(info.normalization);
+    const decoder = LAYOUTS[layout.name];
+    const params = { inputWidth: width, inputHeight: height, scoreThreshold: info.score_threshold };
+    const decode = (outputs: OutputTensor[]) => nms(decoder.decode(layout.outputs.map((i) => outputs[i]), params), info.nms_iou);
+
+    // Runs go in call order, one at a time. A call fills its buffer as soon as the run two calls
+    // back (the last one to use that buffer) is done, and decodes while the next call runs.
+    let lastRun: Promise<unknown> = Promise.resolve();
+    const bufferFree: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+    let turn = 0;
+    return {
+      info,
+      inputName,
+      detect(rgb, w, h) {
+        if (w !== width || h !== height) return Promise.reject(new RangeError(`detect: tile is ${w}x${h}, model input is ${width}x${height}`));
+        const k = turn;
+        turn = 1 - turn;
+        const filled = bufferFree[k].then(() => fillInput(rgb, w * h, info.normalization.order, tables, inputs[k].data));
+        const ran = Promise.all([filled, lastRun]).then(() => run(inputs[k].tensor));
+        lastRun = bufferFree[k] = ran.catch(() => undefined);
+        return ran.then(decode);
+      },
+      sessionSeconds: () => runSeconds,
+      close: () => session.release(),
+    };
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+}

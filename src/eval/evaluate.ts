@@ -1,0 +1,108 @@
+import { SatcountError, type PixelBox } from '../types.js';
+import { degradeToGsd } from './degrade.js';
+import { estimateGsdFromLabels } from './gsd.js';
+import { loadPlainImage, type LoadedImage } from './load.js';
+import { matchDetections } from './match.js';
+import { countError, scores, summarize } from './metrics.js';
+import type { ClassFilter, DetectFn, EvalReport, GsdSource, ImageLabels, ImageRow, LabelBox } from './types.js';
+
+export const DEFAULT_IOU = 0.3;
+
+export interface EvalImage {
+  path: string;
+  labels: ImageLabels;
+}
+
+export interface EvalOptions {
+  classes: ClassFilter;
+  /** Match threshold (`--iou`); default 0.3. */
+  iou?: number;
+  /** `--simulate-gsd`: degrade each image to this many metres per pixel before detecting. */
+  simulateGsd?: number | null;
+  /** `--gsd`: the images' pixel size, over what the image or its labels say. */
+  gsd?: number | null;
+  /** Seed of the simulated sensor noise; default 0. */
+  seed?: number;
+  /** Decodes an image; default: PNG/JPEG/TIFF through sharp, without a pixel size. */
+  load?: (path: string) => Promise<LoadedImage>;
+  log?: (message: string) => void;
+}
+
+/**
+ * Runs `detect` on each image (degraded first with `simulateGsd`) and scores it against its labels.
+ * The source pixel size is, in order: `opts.gsd`, the image's own, the labels' (DOTA `gsd:`), or
+ * estimated from the labelled car sizes (logged).
+ *
+ * @example const report = await evaluate([{ path: 'a.png', labels }], { classes: classFilter(undefined, null), simulateGsd: 0.3 }, detect);
+ */
+export async function evaluate(images: readonly EvalImage[], opts: EvalOptions, detect: DetectFn): Promise<EvalReport> {
+  const iouThreshold = opts.iou ?? DEFAULT_IOU;
+  if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new SatcountError(`--iou ${iouThreshold}: expected a number in (0, 1]`);
+  const simulate = opts.simulateGsd ?? null;
+  const load = opts.load ?? loadPlainImage;
+  const rows: ImageRow[] = [];
+  for (const { path, labels } of images) {
+    const loaded = await load(path);
+    const { gsd, source } = sourceGsd(path, loaded.gsd_m, labels, opts.gsd ?? null);
+    if (source === 'estimated' || source === 'labels') {
+      opts.log?.(`${path}: ${gsd.toFixed(4)} m per pixel, ${source === 'labels' ? 'from the label file' : 'judged from labelled car sizes'}`);
+    }
+    let image = loaded.image;
+    let boxes: readonly LabelBox[] = labels.boxes;
+    if (simulate !== null) {
+      const degraded = await degradeToGsd(image, gsd, simulate, opts.seed ?? 0);
+      image = degraded.image;
+      boxes = boxes.map((l) => ({ ...l, box: scaleBox(l.box, degraded.scale) }));
+    }
+    const detections = await detect(image, simulate ?? gsd);
+    rows.push(imageRow(path, boxes, detections, iouThreshold, opts.classes, simulate ?? gsd, source));
+  }
+  return { images: rows, totals: summarize(rows, { iou: iouThreshold, simulate_gsd: simulate, classes: opts.classes.describe }) };
+}
+
+function imageRow(
+  path: string,
+  labels: readonly LabelBox[],
+  detections: Parameters<typeof matchDetections>[1],
+  iouThreshold: number,
+  classes: ClassFilter,
+  gsd: number,
+  source: GsdSource,
+): ImageRow {
+  const m = matchDetections(labels, detections, iouThreshold, classes);
+  const gt = m.tp + m.fn;
+  const detected = m.tp + m.fp;
+  return {
+    image: path,
+    gt,
+    detected,
+    tp: m.tp,
+    fp: m.fp,
+    fn: m.fn,
+    ignored: m.ignored,
+    ...scores(m),
+    ...countError(detected, gt),
+    gsd_m: gsd,
+    gsd_source: source,
+  };
+}
+
+function sourceGsd(
+  path: string,
+  imageGsd: number | null,
+  labels: ImageLabels,
+  optionGsd: number | null,
+): { gsd: number; source: GsdSource } {
+  if (optionGsd !== null) return { gsd: optionGsd, source: 'option' };
+  if (imageGsd !== null) return { gsd: imageGsd, source: 'image' };
+  if (labels.gsd_m !== null) return { gsd: labels.gsd_m, source: 'labels' };
+  const estimate = estimateGsdFromLabels(labels.boxes);
+  if (estimate === null) {
+    throw new SatcountError(`${path}: pixel size unknown and no labelled vehicle to judge it from; give --gsd`);
+  }
+  return { gsd: estimate, source: 'estimated' };
+}
+
+function scaleBox(b: PixelBox, s: number): PixelBox {
+  return [b[0] * s, b[1] * s, b[2] * s, b[3] * s];
+}

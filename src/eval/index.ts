@@ -1,0 +1,10 @@
+export { classFilter, DEFAULT_VEHICLE_NAMES } from './classes.js';
+export { degradeToGsd, SENSOR } from './degrade.js';
+export { DEFAULT_IOU, evaluate, type EvalImage, type EvalOptions } from './evaluate.js';
+export { estimateGsdFromLabels, CAR_LENGTH_M } from './gsd.js';
+export { openLabels, type LabelSource } from './labels/open.js';
+export { loadPlainImage, type LoadedImage } from './load.js';
+export { matchDetections, type MatchResult } from './match.js';
+export { countError, scores, summarize } from './metrics.js';
+export { formatTable } from './table.js';
+export * from './types.js';

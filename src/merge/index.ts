@@ -1,0 +1,2 @@
+export { iou, nms, type Box } from './boxes.js';
+export { mergeTiles, tileToPixel } from './tiles.js';

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import type { RasterSource } from '../raster/open.js';
+import {
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, makeFrame, parseRoad, placeOnRoad, sliceRoad, tilesMeetingCorridor,
+  type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadModel,
+} from '../road/index.js';
+import { SatcountError, type Detection, type Direction, type LonLat, type PixelPoint, type Tile } from '../types.js';
+import type { VisibilityGrid } from './visibility.js';
+
+export interface RoadRunOptions {
+  /** Road GeoJSON file. */
+  path: string;
+  /** CRS of the road file when it says none: "pixel", "EPSG:n" or a proj4 string. */
+  crs?: string;
+  corridor_m: number;
+  driveSide: 'right' | 'left';
+  maxGap_m: number;
+  queueHead: 'start' | 'end';
+  profileBin_m: number;
+  profilePlot?: string;
+}
+
+/** The road in the image's frame, ready to select tiles and place detections. */
+export interface RoadContext {
+  opts: RoadRunOptions;
+  frame: MetricFrame;
+  model: RoadModel;
+  /** Corridor half-width in full-resolution pixels. */
+  corridorPx: number;
+}
+
+export interface RoadAnalysis {
+  placed: number;
+  byDirection: Record<Direction, number>;
+  queues: Queue[];
+  profile: DensityProfile;
+  hidden: HiddenByDirection;
+}
+
+export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
+  let text: string;
+  try {
+    text = await readFile(opts.path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SatcountError(`${opts.path}: cannot read road file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? (e as Error).message})`);
+  }
+  const input = parseRoad(text, opts.path, { roadCrs: opts.crs });
+  const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
+  const frame = makeFrame(image);
+  const model = buildRoadModel(input, frame, image);
+  return { opts, frame, model, corridorPx: opts.corridor_m / gsd };
+}
+
+/** Only tiles whose core meets the corridor: every point of the corridor lies in one of their cores. */
+export function corridorTiles(ctx: RoadContext, tiles: Tile[]): Tile[] {
+  const meets = tilesMeetingCorridor(ctx.model, tiles.map((t) => t.core), ctx.corridorPx);
+  return tiles.filter((_, i) => meets[i]);
+}
+
+/** Places detections on the road (mutating their `road` field) and finds queues and the profile. */
+export function analyseRoad(ctx: RoadContext, detections: Detection[], visibility: VisibilityGrid): RoadAnalysis {
+  const { opts, model, frame } = ctx;
+  const placements = placeOnRoad(model, detections.map((d) => frame.pixelToMetric(d.center_px)), {
+    corridor_m: opts.corridor_m,
+    driveSide: opts.driveSide,
+  });
+  const byDirection: Record<Direction, number> = { forward: 0, backward: 0 };
+  placements.forEach((p, i) => {
+    if (!p) return;
+    detections[i].road = {
+      chainage_m: Math.round(p.chainage_m * 100) / 100,
+      offset_m: Math.round(p.offset_m * 100) / 100,
+      direction: p.direction,
+      lane: p.lane,
+    };
+    byDirection[p.direction]++;
+  });
+  const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.isVisible(p), { driveSide: opts.driveSide });
+  const queues = findQueues(placements, {
+    queueHead: opts.queueHead,
+    hidden,
+    coveredRanges: model.coveredRanges,
+    length_m: model.length_m,
+    maxGap_m: opts.maxGap_m,
+  });
+  return {
+    placed: byDirection.forward + byDirection.backward,
+    byDirection,
+    queues,
+    profile: densityProfile(placements, model, opts.profileBin_m),
+    hidden,
+  };
+}
+
+/** The queue's stretch of road in pixels (overlay) and WGS84 (GeoJSON). */
+export function queueLines(ctx: RoadContext, q: Queue): { pixel: PixelPoint[][]; lonlat: LonLat[][] | null } {
+  const pieces = sliceRoad(ctx.model, q.start_m, q.end_m);
+  const toLonLat = ctx.frame.metricToLonLat;
+  return {
+    pixel: pieces.map((p) => p.pixel),
+    lonlat: toLonLat ? pieces.map((p) => p.metric.map(toLonLat)) : null,
+  };
+}

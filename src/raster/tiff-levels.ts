@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
+import { fileSize, isUrl, openTiffFile } from './source.js';
+import { BlockCache, BlockReader } from './tiff-blocks.js';
+
+const CACHE_BYTES = 128 * 1024 * 1024;
+
+/** One resolution of the image: the full-resolution IFD or an overview, with its mask if any. */
+export interface Level {
+  reader: BlockReader;
+  mask: BlockReader | null;
+  /** Full-resolution pixels per level pixel. */
+  factorX: number;
+  factorY: number;
+}
+
+export async function images(tiff: GeoTIFF): Promise<GeoTIFFImage[]> {
+  const n = await tiff.getImageCount();
+  const out: GeoTIFFImage[] = [];
+  for (let i = 0; i < n; i++) out.push(await tiff.getImage(i));
+  return out;
+}
+
+function subfileType(image: GeoTIFFImage): number {
+  return Number(image.getFileDirectory().getValue('NewSubfileType') ?? 0);
+}
+
+/**
+ * The resolution levels of a TIFF, finest first: its first image, then overviews (internal IFDs
+ * with NewSubfileType bit 0, or an external `.ovr`), each paired with a mask of its size (internal
+ * IFDs with bit 2, or an external `.msk`). All share one bounded cache of decoded blocks.
+ * External files opened here are pushed to `opened` for the caller to close.
+ */
+export async function findLevels(
+  path: string,
+  all: GeoTIFFImage[],
+  size: number | null,
+  opened: GeoTIFF[],
+  signal?: AbortSignal,
+): Promise<Level[]> {
+  const main = all[0];
+  const width = main.getWidth();
+  const height = main.getHeight();
+  const spp = main.getSamplesPerPixel();
+  const bits = main.getBitsPerSample(0);
+  const cache = new BlockCache(CACHE_BYTES);
+  const reader = (image: GeoTIFFImage, key: string, bytes: number | null) => new BlockReader(image, key, cache, bytes, signal);
+  const masks: BlockReader[] = [];
+  const overviews: BlockReader[] = [];
+  all.slice(1).forEach((image, i) => {
+    const nsft = subfileType(image);
+    if (nsft & 4) masks.push(reader(image, `m${i}`, size));
+    else if (nsft & 1) overviews.push(reader(image, `o${i}`, size));
+  });
+  if (!isUrl(path)) {
+    const ovr = `${path}.ovr`;
+    if (overviews.length === 0 && existsSync(ovr)) {
+      const t = await openTiffFile(ovr, signal);
+      opened.push(t);
+      const ovrSize = await fileSize(ovr);
+      (await images(t)).forEach((image, i) => overviews.push(reader(image, `x${i}`, ovrSize)));
+    }
+    const msk = `${path}.msk`;
+    if (masks.length === 0 && existsSync(msk)) {
+      const t = await openTiffFile(msk, signal);
+      opened.push(t);
+      const mskSize = await fileSize(msk);
+      (await images(t)).forEach((image, i) => masks.push(reader(image, `k${i}`, mskSize)));
+    }
+  }
+  const maskFor = (w: number, h: number) => masks.find((m) => m.width === w && m.height === h) ?? null;
+  const fullMask = maskFor(width, height);
+  const levels: Level[] = [{ reader: reader(main, 'f', size), mask: fullMask, factorX: 1, factorY: 1 }];
+  for (const o of overviews) {
+    if (o.samplesPerPixel !== spp || o.image.getBitsPerSample(0) !== bits) continue;
+    const mask = maskFor(o.width, o.height);
+    // An overview without its own mask level would lose the mask: use full resolution instead.
+    if (fullMask && !mask) continue;
+    levels.push({ reader: o, mask, factorX: width / o.width, factorY: height / o.height });
+  }
+  return levels.sort((a, b) => a.factorX - b.factorX);
+}

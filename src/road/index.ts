@@ -1,0 +1,12 @@
+/** The road-analysis stage: parse a road, put it in a metric frame, place vehicles, find queues. */
+export { parseRoad, loadRoad, type ParseRoadOptions } from './load.js';
+export { resolveCrs } from './crs.js';
+export { makeFrame, buildRoadModel, type FrameImage, type MetricFrame, type BuildRoadOptions } from './frame.js';
+export { tilesMeetingCorridor } from './corridor.js';
+export { placeOnRoad, type PlaceOptions } from './place.js';
+export { assignLanes } from './lanes.js';
+export { hiddenStretches, type HiddenOptions, type VisibilityTest } from './visibility.js';
+export { findQueues, type QueueOptions } from './queues.js';
+export { densityProfile } from './profile.js';
+export type * from './types.js';
+export { sliceRoad, type RoadPiece } from './slice.js';

@@ -1,0 +1,49 @@
+import sharp from 'sharp';
+import { gaussianBlur, type Canvas } from './canvas.js';
+import type { SynthBands } from './options.js';
+import type { Rng } from './prng.js';
+
+/** Final pixels of a scene: pixel-interleaved bands, 0 reserved for nodata. */
+export interface SceneRaster {
+  width: number;
+  height: number;
+  bands: number;
+  dtype: 'uint8' | 'uint16';
+  nodata: number;
+  data: Uint8Array | Uint16Array;
+}
+
+/**
+ * What a satellite adds: optical blur (PSF ~0.6 px sigma), sensor noise, then quantisation; 8-bit
+ * RGB also goes through a high-quality JPEG round trip, as most delivered 8-bit products have.
+ * 16-bit scenes map display values to 12-bit-like DNs (about 80..3500) with an NIR fourth band.
+ */
+export async function applyOptics(c: Canvas, bands: SynthBands, nodata: Uint8Array, rng: Rng): Promise<SceneRaster> {
+  gaussianBlur(c, 0.6);
+  const n = c.width * c.height;
+  if (bands === 'rgb') {
+    for (let i = 0; i < n * 4; i++) c.px[i] += rng.normal(0, 0.004 + 0.008 * Math.max(0, c.px[i]));
+    let data: Uint8Array = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      for (let ch = 0; ch < 3; ch++) data[i * 3 + ch] = Math.max(1, Math.min(255, Math.round(c.px[i * 4 + ch] * 255)));
+    }
+    const jpeg = await sharp(data, { raw: { width: c.width, height: c.height, channels: 3 } })
+      .jpeg({ quality: 85, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+    data = new Uint8Array(await sharp(jpeg).raw().toBuffer());
+    for (let i = 0; i < n; i++) {
+      for (let ch = 0; ch < 3; ch++) data[i * 3 + ch] = nodata[i] ? 0 : Math.max(1, data[i * 3 + ch]);
+    }
+    return { width: c.width, height: c.height, bands: 3, dtype: 'uint8', nodata: 0, data };
+  }
+  const data = new Uint16Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < 4; ch++) {
+      const v = Math.max(0, c.px[i * 4 + ch]);
+      const dn = 80 + 3400 * v * v;
+      // Read noise plus a little shot noise, in digital numbers.
+      data[i * 4 + ch] = nodata[i] ? 0 : Math.max(1, Math.min(65535, Math.round(dn + rng.normal(0, 2 + 0.002 * dn))));
+    }
+  }
+  return { width: c.width, height: c.height, bands: 4, dtype: 'uint16', nodata: 0, data };
+}

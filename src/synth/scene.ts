@@ -1,0 +1,229 @@
+import { SatcountError, type Direction, type GeoTransform, type LonLat, type PixelBox, type PixelPoint } from '../types.js';
+import { Canvas } from './canvas.js';
+import { sceneGeoref } from './georef.js';
+import { paintGround, paintRoad, roadField } from './ground.js';
+import { measureHidden, paintHidden, planHidden, type HiddenStretch } from './hidden.js';
+import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, placeBuildings, placeTrees } from './objects.js';
+import { applyOptics, type SceneRaster } from './optics.js';
+import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
+import { createRng, hash2 } from './prng.js';
+import { roadLine } from './road.js';
+import { pickSun } from './sun.js';
+import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';
+import { footprint, footprintBox, occludedFraction, paintVehicle, paintVehicleShadow } from './vehicles.js';
+
+export interface TruthVehicle {
+  id: number;
+  class: VehicleClass;
+  bbox_px: PixelBox;
+  center_px: PixelPoint;
+  lonlat: LonLat;
+  direction: Direction;
+  /** 0 = lane nearest the centre line. */
+  lane: number;
+  chainage_m: number;
+  /** Positive right of the road line's drawing direction. */
+  offset_m: number;
+  length_m: number;
+  width_m: number;
+  /** Part of a queue (false: moving traffic). */
+  queued: boolean;
+  /** Half or more of the vehicle lies under nodata, cloud or tree crowns. */
+  hidden: boolean;
+  occluded_fraction: number;
+}
+
+export interface TruthQueue {
+  direction: Direction;
+  /** True for a jam; false for sparse moving traffic (then the extent is just where vehicles are). */
+  jammed: boolean;
+  lanes: number;
+  /** Chainage of the rearmost and foremost bumpers in the queue. */
+  start_m: number;
+  end_m: number;
+  length_m: number;
+  vehicles: number;
+  vehicles_visible: number;
+}
+
+export interface SceneTruth {
+  satcount_synth: 1;
+  seed: number;
+  options: ResolvedSynthOptions;
+  image: { width: number; height: number; bands: number; dtype: string; crs: string; gsd_m: number; geotransform: GeoTransform; nodata: number };
+  road: {
+    /** The road line in full-resolution pixel coordinates (the GeoJSON holds it in WGS84). */
+    pixel: PixelPoint[];
+    length_m: number;
+    lanes_per_direction: number;
+    lane_width_m: number;
+    /** Centre line to the asphalt edge. */
+    half_width_m: number;
+    drive_side: 'right' | 'left';
+    queue_head: 'start' | 'end';
+  };
+  sun: { azimuth_deg: number; elevation_deg: number };
+  vehicles: TruthVehicle[];
+  queues: TruthQueue[];
+  hidden: HiddenStretch[];
+  counts: { total: number; visible: number; by_class: Record<VehicleClass, number>; by_direction: Record<Direction, number> };
+}
+
+/** RFC 7946 FeatureCollection holding the road centre line. */
+export interface RoadGeoJson {
+  type: 'FeatureCollection';
+  features: Array<{
+    type: 'Feature';
+    properties: Record<string, string | number>;
+    geometry: { type: 'LineString'; coordinates: LonLat[] };
+  }>;
+}
+
+export interface RenderedScene {
+  raster: SceneRaster;
+  georef: { epsg: number; geoTransform: GeoTransform };
+  truth: SceneTruth;
+  /** The road centre line, WGS84 (RFC 7946). */
+  road: RoadGeoJson;
+}
+
+/**
+ * Renders a synthetic satellite scene of a road with a queue, and its exact truth. Deterministic:
+ * the same options (seed included) give the same pixels and truth.
+ *
+ * @example
+ * const { raster, truth } = await renderScene({ seed: 7, width: 1200, height: 600, queueLength: 300 });
+ */
+export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
+  const o = resolveSynthOptions(opts);
+  const { gsd, width, height } = o;
+  const rng = createRng(o.seed);
+  const seedOf = (k: number) => hash2(o.seed, k);
+  const georef = sceneGeoref(o.center, gsd, width, height, o.crs);
+  const profile = roadProfile(o.lanes, rng.fork(1));
+  const line = roadLine(o.road, width, height, (profile.halfWidth + profile.verge + 3) / gsd, rng.fork(2));
+  const roadLength = line.length * gsd;
+  if (roadLength < 30) throw new SatcountError(`synth: --size ${width}x${height} leaves only ${roadLength.toFixed(0)} m of road`);
+  const sun = pickSun(gsd, rng.fork(3));
+
+  const inside = ({ cx, cy }: { cx: number; cy: number }) => cx >= 0 && cy >= 0 && cx < width && cy < height;
+  const placed = placeTraffic(o, profile, roadLength, rng.fork(4))
+    .map((v) => ({ v, f: footprint(v, line, gsd) }))
+    .filter(({ f }) => inside(f));
+
+  const canvas = new Canvas(width, height);
+  paintGround(canvas, gsd, seedOf(5));
+  paintRoad(canvas, roadField(width, height, line, (profile.halfWidth + profile.verge + 1) / gsd), profile, gsd, seedOf(6));
+  const buildings = placeBuildings(canvas, line, profile, gsd, rng.fork(7));
+  const trees = placeTrees(canvas, line, profile, gsd, rng.fork(8));
+  paintBuildingShadows(canvas, buildings, sun);
+  for (const { v, f } of placed) paintVehicleShadow(canvas, v, f, sun, gsd);
+  for (const { v, f } of placed) paintVehicle(canvas, v, f, gsd);
+  paintTreeShadows(canvas, trees, sun, gsd, seedOf(9));
+  paintBuildings(canvas, buildings, sun, rng.fork(10));
+  paintTrees(canvas, trees, sun, gsd, seedOf(9));
+
+  const jam = placed.filter(({ v }) => v.direction === jammedDirection(o)).map(({ v }) => v);
+  const [qa, qb] = extent(jam);
+  const plans = o.hidden > 0 && jam.length > 0 ? planHidden(qa, qb, o.hidden) : [];
+  const nodata = paintHidden(canvas, line, gsd, plans, seedOf(11));
+  const hidden = measureHidden(canvas, nodata, line, gsd, plans);
+
+  const vehicles = placed
+    .map(({ v, f }) => ({ v, f, occluded: occludedFraction(canvas, f) }))
+    .sort((a, b) => (a.v.direction === b.v.direction ? a.v.s - b.v.s || a.v.lane - b.v.lane : a.v.direction === 'forward' ? -1 : 1))
+    .map(({ v, f, occluded }, i): TruthVehicle => ({
+      id: i + 1,
+      class: v.cls,
+      bbox_px: footprintBox(f).map(r2) as PixelBox,
+      center_px: [r2(f.cx), r2(f.cy)],
+      lonlat: lonLat(georef.pixelToLonLat([f.cx, f.cy])),
+      direction: v.direction,
+      lane: v.lane,
+      chainage_m: r2(v.s),
+      offset_m: r2(v.offset),
+      length_m: r2(v.length),
+      width_m: r2(v.width),
+      queued: v.queued,
+      hidden: occluded >= 0.5,
+      occluded_fraction: r2(occluded),
+    }));
+
+  const raster = await applyOptics(canvas, o.bands, nodata, rng.fork(12));
+  const truth: SceneTruth = {
+    satcount_synth: 1,
+    seed: o.seed,
+    options: o,
+    image: { width, height, bands: raster.bands, dtype: raster.dtype, crs: georef.crs, gsd_m: gsd, geotransform: georef.geoTransform, nodata: raster.nodata },
+    road: {
+      pixel: line.points.map(([x, y]) => [r2(x), r2(y)]),
+      length_m: r2(roadLength),
+      lanes_per_direction: o.lanes,
+      lane_width_m: r2(profile.laneWidth),
+      half_width_m: r2(profile.halfWidth),
+      drive_side: o.driveSide,
+      queue_head: o.queueHead,
+    },
+    sun: { azimuth_deg: r2(sun.azimuthDeg), elevation_deg: r2(sun.elevationDeg) },
+    vehicles,
+    queues: queues(o, placed.map(({ v }) => v), vehicles),
+    hidden,
+    counts: counts(vehicles),
+  };
+  const road: RoadGeoJson = {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { name: 'synthetic road', lanes_per_direction: o.lanes, drive_side: o.driveSide, queue_head: o.queueHead },
+        geometry: { type: 'LineString', coordinates: line.points.map((p) => lonLat(georef.pixelToLonLat(p))) },
+      },
+    ],
+  };
+  return { raster, georef: { epsg: georef.epsg, geoTransform: georef.geoTransform }, truth, road };
+}
+
+function extent(vs: PlacedVehicle[]): [number, number] {
+  if (vs.length === 0) return [0, 0];
+  return [Math.min(...vs.map((v) => v.s - v.length / 2)), Math.max(...vs.map((v) => v.s + v.length / 2))];
+}
+
+function queues(o: ResolvedSynthOptions, placed: PlacedVehicle[], truth: TruthVehicle[]): TruthQueue[] {
+  const jammed = jammedDirection(o);
+  return (['forward', 'backward'] as const)
+    .map((direction) => {
+      const vs = placed.filter((v) => v.direction === direction);
+      const [start, end] = extent(vs);
+      const isJam = direction === jammed || o.otherDirection === 'jam';
+      return {
+        direction,
+        jammed: isJam,
+        lanes: o.lanes,
+        start_m: r2(start),
+        end_m: r2(end),
+        length_m: r2(end - start),
+        vehicles: vs.length,
+        vehicles_visible: truth.filter((t) => t.direction === direction && !t.hidden).length,
+      };
+    })
+    .filter((q) => q.vehicles > 0);
+}
+
+function counts(vs: TruthVehicle[]): SceneTruth['counts'] {
+  const by = <K extends string>(keys: readonly K[], get: (v: TruthVehicle) => K) =>
+    Object.fromEntries(keys.map((k) => [k, vs.filter((v) => get(v) === k).length])) as Record<K, number>;
+  return {
+    total: vs.length,
+    visible: vs.filter((v) => !v.hidden).length,
+    by_class: by(['car', 'van', 'truck'] as const, (v) => v.class),
+    by_direction: by(['forward', 'backward'] as const, (v) => v.direction),
+  };
+}
+
+function r2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+function lonLat([lon, lat]: LonLat): LonLat {
+  return [Math.round(lon * 1e8) / 1e8, Math.round(lat * 1e8) / 1e8];
+}

@@ -1,0 +1,18 @@
+import type { Rng } from './prng.js';
+
+/** Where shadows fall: pixels of shadow per metre of object height, as a pixel-space vector. */
+export interface Sun {
+  azimuthDeg: number;
+  elevationDeg: number;
+  shadow: [number, number];
+}
+
+/** A mid-morning to mid-afternoon sun of the northern mid-latitudes, as most imagery is taken. */
+export function pickSun(gsd: number, rng: Rng): Sun {
+  const azimuthDeg = rng.uniform(130, 220);
+  const elevationDeg = rng.uniform(42, 65);
+  const away = ((azimuthDeg + 180) * Math.PI) / 180;
+  const perMetre = 1 / Math.tan((elevationDeg * Math.PI) / 180) / gsd;
+  // Map azimuth: east = sin, north = cos; pixel y grows southwards.
+  return { azimuthDeg, elevationDeg, shadow: [Math.sin(away) * perMetre, -Math.cos(away) * perMetre] };
+}

@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { satcount } from './helpers/cli.js';
+import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'satcount-cli-'));
+const png = join(dir, 'squares.png');
+const tif = join(dir, 'squares.tif');
+
+// Squares on a grid, several of them on tile seams and corners (tiles are 256 px with 32 px overlap).
+const squares: Square[] = [];
+for (let y = 20; y < 580; y += 37) for (let x = 20; x < 700; x += 41) squares.push([x, y]);
+
+beforeAll(async () => {
+  await writeSquaresPng(png, 720, 600, squares);
+  await writeSquaresTiff(tif, 720, 600, squares);
+});
+
+const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('satcount:'));
+
+describe('satcount count', () => {
+  it('counts every vehicle once across tile seams and reports where each is', async () => {
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.counts.total).toBe(squares.length);
+    expect(result.image).toMatchObject({ width: 720, height: 600, georeferenced: false, crs: null, gsd_m: 0.3 });
+    for (const [x, y] of squares) {
+      const near = result.detections.filter((d: { center_px: number[] }) => Math.hypot(d.center_px[0] - x, d.center_px[1] - y) < 2);
+      expect(near).toHaveLength(1);
+    }
+    expect(result.detections[0].lonlat).toBeNull();
+    expect(r.stderr).toMatch(/no georeferencing/);
+  });
+
+  it('georeferences detections: image CRS and WGS84 lon/lat, and writes GeoJSON, CSV and overlay', async () => {
+    const out = join(dir, 'geo');
+    const r = await satcount([
+      'count', tif, '--model', BLOB_MODEL, '--out', join(out, 'r.json'), '--geojson', join(out, 'r.geojson'),
+      '--csv', join(out, 'r.csv'), '--overlay', join(out, 'r.png'), '--quiet',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${squares.length} vehicles`));
+    const result = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    expect(result.image.crs).toBe('EPSG:32633');
+    const d = result.detections.find((e: { center_px: number[] }) => Math.hypot(e.center_px[0] - 61, e.center_px[1] - 57) < 2);
+    const [x, y] = [UTM33_GT[0] + 61 * 0.3, UTM33_GT[3] - 57 * 0.3];
+    expect(d.center_crs[0]).toBeCloseTo(x, 0);
+    expect(d.center_crs[1]).toBeCloseTo(y, 0);
+    const [lon, lat] = toLonLat(x, y);
+    expect(d.lonlat[0]).toBeCloseTo(lon, 5);
+    expect(d.lonlat[1]).toBeCloseTo(lat, 5);
+
+    const gj = JSON.parse(readFileSync(join(out, 'r.geojson'), 'utf8'));
+    expect(gj.type).toBe('FeatureCollection');
+    expect(gj.features).toHaveLength(squares.length);
+    const [glon, glat] = gj.features[0].geometry.coordinates;
+    expect(glon).toBeGreaterThan(14); // UTM 33N sits between 12°E and 18°E
+    expect(glon).toBeLessThan(16);
+    expect(glat).toBeGreaterThan(49);
+    expect(glat).toBeLessThan(50);
+
+    const csv = readFileSync(join(out, 'r.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^id,class,score,x1,y1,x2,y2,center_x,center_y,crs_x,crs_y,lon,lat/);
+    expect(csv).toHaveLength(squares.length + 1);
+    expect(readFileSync(join(out, 'r.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes boxes as closed WGS84 polygons with --geojson-boxes', async () => {
+    const out = join(dir, 'boxes.geojson');
+    const r = await satcount(['count', tif, '--model', BLOB_MODEL, '--geojson', out, '--geojson-boxes', '--quiet']);
+    expect(r.code).toBe(0);
+    const ring = JSON.parse(readFileSync(out, 'utf8')).features[0].geometry.coordinates[0];
+    expect(ring).toHaveLength(5);
+    expect(ring[0]).toEqual(ring[4]);
+  });
+});
+
+describe('satcount count: bad input', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['a missing file', ['count', join(dir, 'nope.tif')], 2, /nope\.tif: no such file/],
+    ['a directory', ['count', dir], 2, /is a directory/],
+    ['a text file', ['count', join(dir, 'notes.tif')], 2, /notes\.tif: not an image/],
+    ['an image without georeferencing or --gsd', ['count', png, '--model', BLOB_MODEL], 2, /squares\.png.*--gsd/],
+    ['a model that is not ONNX', ['count', tif, '--model', join(dir, 'model.onnx')], 3, /model\.onnx: not an ONNX model/],
+    ['a model with outputs of no known layout', ['count', tif, '--model', new URL('./models/unknown-layout.onnx', import.meta.url).pathname], 3, /unknown output layout.*heatmap \[/],
+    ['a bad flag value', ['count', tif, '--threshold', '7'], 2, /threshold/],
+    ['an unknown flag', ['count', tif, '--frobnicate'], 2, /unknown option/],
+  ];
+  beforeAll(() => {
+    writeFileSync(join(dir, 'notes.tif'), 'these are not pixels\n');
+    writeFileSync(join(dir, 'model.onnx'), Buffer.from('definitely not protobuf'.repeat(10)));
+  });
+
+  it.each(cases)('%s: one line, the documented exit code, no output file', async (_name, args, code, message) => {
+    const out = join(dir, `out-${code}-${args.length}.json`);
+    const r = await satcount([...args, '--out', out]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    if (code !== 2 || !/flag|option/.test(_name)) expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports an unwritable output folder as bad input', async () => {
+    const blocker = join(dir, 'blocker');
+    writeFileSync(blocker, 'a file where a folder should be');
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', join(blocker, 'sub', 'r.json')]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)[0]).toMatch(/blocker/);
+  });
+
+  it('creates a missing output folder', async () => {
+    const out = join(dir, 'new', 'deeper', 'r.json');
+    mkdirSync(join(dir, 'new'), { recursive: true });
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).counts.total).toBe(squares.length);
+  });
+});

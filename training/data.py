@@ -1,0 +1,149 @@
+"""Sources (labelled scenes, vehicle-free negatives), the train/validation split, the
+per-scene GSD estimate, and the bank of vehicle crops used for copy-paste."""
+import glob
+import math
+import os
+from collections import defaultdict
+
+import cv2
+import numpy as np
+
+from augment import resample
+
+MODEL_GSD = 0.3
+CAR_LENGTH_M = 4.5
+# Labelled sources are stored at no finer than this, to keep chip making cheap; it is
+# still well finer than the coarsest sensor simulated (0.25 m).
+STORE_GSD = 0.11
+# Label classes: 0 car, 1 truck, 2 bus, 3 minibus, 4 cyclist -> model classes 0 car, 1 truck.
+CLASS_MAP = {0: 0, 3: 0, 1: 1, 2: 1}
+
+VAL_SCENES = {"kit:MOS74-93", "minsk:DJI_0013"}
+SPACENET_TRAIN_NEG = ["img51", "img60", "img61"]
+SPACENET_VAL_NEG = ["img62"]
+# drone_pix4d rows below this are held out for false-alarm measurement.
+PIX4D_SPLIT_ROW = 505
+
+
+def scene_of(path):
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if "kit-ais" in path:
+        n = int(stem[3:])
+        return "kit:MOS74-93" if n <= 93 else "kit:MOS155-179"
+    return "minsk:" + stem.rsplit("-", 1)[0]
+
+
+def read_yolo(path, width, height):
+    boxes, classes = [], []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 5 or int(parts[0]) not in CLASS_MAP:
+                continue
+            c, x, y, w, h = int(parts[0]), *map(float, parts[1:])
+            boxes.append([(x - w / 2) * width, (y - h / 2) * height, (x + w / 2) * width, (y + h / 2) * height])
+            classes.append((CLASS_MAP[c], c))
+    b = np.array(boxes, np.float32).reshape(-1, 4)
+    c = np.array(classes, np.int64).reshape(-1, 2)
+    return b, c
+
+
+def load_labelled(data_dir):
+    """All labelled frames, with a GSD estimated per scene from the median car length
+    (longer side of car boxes; ~4.5 m; robust to heading since a 45-degree car's box side
+    is ~(L+W)/sqrt2 ~ L). Frames are stored resampled to STORE_GSD where finer."""
+    frames = []
+    for folder, ext in (("kit-ais", ".png"), ("minsk-drone", ".jpg")):
+        for lab in sorted(glob.glob(os.path.join(data_dir, folder, "*.txt"))):
+            img_path = lab[:-4] + ext
+            if not os.path.exists(img_path):
+                continue
+            img = cv2.cvtColor(cv2.imread(img_path, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+            boxes, classes = read_yolo(lab, img.shape[1], img.shape[0])
+            frames.append({"path": img_path, "scene": scene_of(img_path), "img": img, "boxes": boxes,
+                           "cls": classes[:, 0], "label_cls": classes[:, 1]})
+    lengths = defaultdict(list)
+    for fr in frames:
+        car = fr["label_cls"] == 0
+        wh = fr["boxes"][car, 2:] - fr["boxes"][car, :2]
+        lengths[fr["scene"]].extend(wh.max(axis=1).tolist())
+    scene_gsd = {s: CAR_LENGTH_M / float(np.median(v)) for s, v in lengths.items()}
+    for fr in frames:
+        gsd = scene_gsd[fr["scene"]]
+        if gsd < STORE_GSD:
+            f = gsd / STORE_GSD
+            fr["img"] = resample(fr["img"], f)
+            fr["boxes"] = fr["boxes"] * f
+            gsd = STORE_GSD
+        fr["gsd"] = gsd
+    return frames, scene_gsd
+
+
+def _geo_gsd_m(path):
+    """Metres per pixel of a north-up EPSG:4326 GeoTIFF from its ModelPixelScale tag."""
+    from PIL import Image
+    with Image.open(path) as im:
+        sx, sy = im.tag_v2[33550][:2]
+        lat = im.tag_v2[33922][4]
+    mx = sx * 111320.0 * math.cos(math.radians(lat))
+    my = sy * 110574.0
+    return math.sqrt(mx * my)
+
+
+def load_negatives(data_dir, split):
+    """Vehicle-free real imagery: SpaceNet Rio tiles with no vehicles (0.5 m satellite) and
+    the drone_pix4d orthomosaic (0.35 m). Returns dicts with img (RGB), valid mask, gsd."""
+    out = []
+    names = SPACENET_TRAIN_NEG if split == "train" else SPACENET_VAL_NEG
+    for name in names:
+        p = glob.glob(os.path.join(data_dir, "spacenet-rio", f"*_{name}.tif"))[0]
+        img = cv2.cvtColor(cv2.imread(p, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        valid = img.max(axis=2) > 0
+        out.append({"name": "spacenet-" + name, "img": img, "valid": valid, "gsd": _geo_gsd_m(p)})
+    p = os.path.join(data_dir, "geotiff-samples", "drone_pix4d", "pix4d_alpha_nodata.tif")
+    rgba = cv2.imread(p, cv2.IMREAD_UNCHANGED)
+    rows = slice(0, PIX4D_SPLIT_ROW) if split == "train" else slice(PIX4D_SPLIT_ROW, None)
+    img = cv2.cvtColor(rgba[rows, :, :3], cv2.COLOR_BGR2RGB)
+    valid = rgba[rows, :, 3] > 0
+    img[~valid] = 0
+    out.append({"name": "pix4d-" + split, "img": np.ascontiguousarray(img), "valid": valid, "gsd": 0.35})
+    return out
+
+
+def split_frames(frames):
+    train = [f for f in frames if f["scene"] not in VAL_SCENES]
+    val = [f for f in frames if f["scene"] in VAL_SCENES]
+    return train, val
+
+
+def soft_alpha(h, w, margin):
+    """1 over the vehicle, fading to 0 across the context margin (soft paste edges)."""
+    a = np.zeros((h, w), np.float32)
+    m = max(1, int(margin / 2))
+    a[m:h - m, m:w - m] = 1.0
+    return cv2.GaussianBlur(a, (0, 0), max(0.7, margin / 4))
+
+
+def build_crop_bank(frames, context_m=0.6):
+    """Vehicle crops turned so their long side is horizontal, with a little context and a
+    soft alpha. Near-square boxes (diagonal vehicles: heading unknown) are skipped, as are
+    boxes touching the frame edge (cut-off vehicles)."""
+    bank = []
+    for fr in frames:
+        img, gsd = fr["img"], fr["gsd"]
+        H, W = img.shape[:2]
+        m = context_m / gsd
+        for (x1, y1, x2, y2), c in zip(fr["boxes"], fr["cls"]):
+            w, h = x2 - x1, y2 - y1
+            if max(w, h) / max(1e-3, min(w, h)) < 1.6:
+                continue
+            if x1 - m < 0 or y1 - m < 0 or x2 + m > W or y2 + m > H:
+                continue
+            crop = img[int(y1 - m):int(math.ceil(y2 + m)), int(x1 - m):int(math.ceil(x2 + m))]
+            if h > w:
+                crop = np.ascontiguousarray(np.rot90(crop))
+                w, h = h, w
+            bank.append({"rgb": crop, "alpha": soft_alpha(crop.shape[0], crop.shape[1], m),
+                         "length_m": w * gsd, "width_m": h * gsd, "cls": int(c), "gsd": gsd,
+                         "margin_px": m, "scene": fr["scene"]})
+    return bank

@@ -1,0 +1,58 @@
+"""ONNX export in the satcount-centernet layout, with the contract's metadata."""
+import copy
+import json
+import os
+
+import onnx
+import torch
+
+from model import CenterNetSmall
+
+MODEL_NAME = "satcount-vehicles"
+CLASSES = ["car", "truck"]
+GSD_M = 0.3
+INPUT_SIZE = [512, 512]
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
+TRAINED_ON = ("KIT AIS Data Set (CC BY 3.0); Minsk aerial cars (Y. Kharuzhy and the Minsk OpenStreetMap "
+              "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles as "
+              "negatives (SpaceNet, CC BY-SA 4.0)")
+
+
+def metadata(stride, score_threshold, version):
+    return {
+        "name": MODEL_NAME,
+        "version": version,
+        "gsd_m": GSD_M,
+        "input_size": INPUT_SIZE,
+        "layout": "satcount-centernet",
+        "stride": stride,
+        "classes": CLASSES,
+        "score_threshold": round(float(score_threshold), 3),
+        "nms_iou": 0.5,
+        "tile_overlap": 64,
+        "normalization": {"order": "rgb", "mean": MEAN, "std": STD},
+        "trained_on": TRAINED_ON,
+    }
+
+
+def export_onnx(model: CenterNetSmall, out_path: str, score_threshold: float, version: str, opset=17):
+    """Write the model to out_path atomically (temp file, then rename)."""
+    net = copy.deepcopy(model).cpu().eval()
+    dummy = torch.zeros(1, 3, INPUT_SIZE[1], INPUT_SIZE[0])
+    tmp = out_path + ".tmp"
+    dyn = {"images": {0: "n", 2: "h", 3: "w"}}
+    for name in ("heatmap", "wh", "offset"):
+        dyn[name] = {0: "n", 2: "h_out", 3: "w_out"}
+    with torch.no_grad():
+        torch.onnx.export(net, dummy, tmp, input_names=["images"], output_names=["heatmap", "wh", "offset"],
+                          dynamic_axes=dyn, opset_version=opset, do_constant_folding=True)
+    proto = onnx.load(tmp)
+    entry = proto.metadata_props.add()
+    entry.key = "satcount"
+    entry.value = json.dumps(metadata(model.stride, score_threshold, version))
+    proto.producer_name = "satcount-training"
+    onnx.checker.check_model(proto)
+    onnx.save(proto, tmp)
+    os.replace(tmp, out_path)
+    return out_path

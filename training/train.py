@@ -1,0 +1,213 @@
+"""Train the satcount vehicle detector and export it to ONNX.
+
+    /usr/bin/python3 training/train.py [--data ../shared/data] [--out models/satcount-vehicles.onnx]
+                                       [--steps N] [--minutes M] [--resume] [--seed S]
+
+Chips are made on the fly by one worker process (see chips.py). Every --eval-every
+steps the model is validated on the held-out scenes; the best one so far is kept in
+training/work/best.pt and exported to --out (temp file, then rename).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, IterableDataset
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from chips import ChipMaker, make_targets  # noqa: E402
+from data import build_crop_bank, load_labelled, load_negatives, split_frames  # noqa: E402
+from evaluate import evaluate, to_tensor, validation_sets  # noqa: E402
+from export import export_onnx  # noqa: E402
+from mining import mine_false_alarms  # noqa: E402
+from model import WH_BASE, CenterNetSmall, param_count  # noqa: E402
+
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+ARCH = {"num_classes": 2, "stride": 4, "width": (16, 32, 64, 128), "head_ch": 32, "depth": (2, 3, 3)}
+VERSION = "1.0.0"
+
+
+class ChipStream(IterableDataset):
+    """Endless batches of chips and CenterNet targets, seeded by (seed, first step) so a
+    resumed run continues with fresh, reproducible chips."""
+
+    def __init__(self, data_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None):
+        self.args = (data_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {})
+
+    def __iter__(self):
+        data_dir, batch, chip, stride, num_classes, seed, start_step, hotspots = self.args
+        frames, _ = load_labelled(data_dir)
+        train, _ = split_frames(frames)
+        negatives = load_negatives(data_dir, "train")
+        for neg in negatives:
+            neg["hotspots"] = hotspots.get(neg["name"])
+        # Once false alarms have been mined, show more of them.
+        maker = ChipMaker(train, negatives, build_crop_bank(train), chip, negative_p=0.3 if hotspots else 0.2)
+        rng = np.random.default_rng([seed, start_step])
+        cv2_threads_off()
+        while True:
+            xs, hms, whs, offs, masks = [], [], [], [], []
+            for _ in range(batch):
+                img, boxes, classes = maker.make(rng)
+                hm, wh, off, mask = make_targets(boxes, classes, chip, stride, num_classes)
+                xs.append(to_tensor(img))
+                hms.append(hm), whs.append(wh), offs.append(off), masks.append(mask)
+            yield (torch.stack(xs), torch.from_numpy(np.stack(hms)), torch.from_numpy(np.stack(whs)),
+                   torch.from_numpy(np.stack(offs)), torch.from_numpy(np.stack(masks)))
+
+
+def chip_batches(args, stride, step, hotspots):
+    stream = ChipStream(args.data, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots)
+    return iter(DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
+
+
+def cv2_threads_off():
+    import cv2
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)
+
+
+def focal_loss(logits, gt):
+    """CenterNet's penalty-reduced focal loss, normalised by the number of centres."""
+    p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
+    pos = gt.eq(1).float()
+    pos_loss = torch.log(p) * (1 - p) ** 2 * pos
+    neg_loss = torch.log(1 - p) * p ** 2 * (1 - gt) ** 4 * (1 - pos)
+    return -(pos_loss.sum() + neg_loss.sum()) / pos.sum().clamp(min=1)
+
+
+def losses(model, batch):
+    x, hm, wh, off, mask = batch
+    hm_l, wh_l, off_l = model.forward_raw(x)
+    n = mask.sum().clamp(min=1)
+    m = mask[:, None]
+    wh_t = torch.log(wh.clamp(min=1.0) / WH_BASE)
+    l_hm = focal_loss(hm_l, hm)
+    l_wh = (F.l1_loss(wh_l, wh_t, reduction="none") * m).sum() / n
+    l_off = (F.l1_loss(torch.sigmoid(off_l), off, reduction="none") * m).sum() / n
+    return l_hm + l_wh + l_off, (l_hm.item(), l_wh.item(), l_off.item())
+
+
+def lr_at(progress, step, base, warmup=150):
+    """Warm-up, then cosine decay over `progress` in [0, 1]."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "models", "satcount-vehicles.onnx"))
+    ap.add_argument("--steps", type=int, default=4000, help="optimizer steps (the LR schedule spans them)")
+    ap.add_argument("--minutes", type=float, default=55.0, help="wall-clock cap; stops early and keeps the best")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--chip", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--mine-from", type=int, default=500, help="mine false alarms at each evaluation from this step")
+    ap.add_argument("--resume", action="store_true", help="continue from <work>/last.pt")
+    ap.add_argument("--work", default=WORK, help="checkpoints, history and logs")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    os.makedirs(args.work, exist_ok=True)
+    torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    model = CenterNetSmall(**ARCH)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    step, best, history, elapsed0 = 0, -1.0, [], 0.0
+    last_path = os.path.join(args.work, "last.pt")
+    if args.resume and os.path.exists(last_path):
+        ck = torch.load(last_path, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, best, history = ck["step"], ck["best"], ck["history"]
+        elapsed0 = history[-1]["minutes"] if history else 0.0
+        print(f"resumed at step {step}, best pooled F1 {best:.4f}", flush=True)
+
+    frames, scene_gsd = load_labelled(args.data)
+    print("per-scene GSD (m/px, from median car length 4.5 m):",
+          json.dumps({k: round(v, 4) for k, v in scene_gsd.items()}), flush=True)
+    sets, negatives, _ = validation_sets(args.data)
+    print(f"params {param_count(model)}; val frames {len(sets['sim0.3'])}; "
+          f"held-out negatives {[n['name'] for n in negatives]}", flush=True)
+
+    train_negatives = load_negatives(args.data, "train")
+    hotspots = mine_false_alarms(model, train_negatives) if step >= args.mine_from else {}
+    batches = chip_batches(args, model.stride, step, hotspots)
+    t0, tl = time.time() - elapsed0 * 60, time.time()
+    running = np.zeros(3)
+    model.train()
+    while step < args.steps and (time.time() - t0) / 60 <= args.minutes:
+        batch = next(batches)
+        # The schedule follows steps, or wall time when the --minutes cap binds first
+        # (then the run is no longer bit-reproducible; the default fits in the cap).
+        progress = max(step / args.steps, (time.time() - t0) / 60 / args.minutes)
+        for group in opt.param_groups:
+            group["lr"] = lr_at(progress, step, args.lr)
+        loss, parts = losses(model, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        step += 1
+        running = 0.98 * running + 0.02 * np.array(parts) if step > 1 else np.array(parts)
+        if step % 50 == 0:
+            dt = (time.time() - tl) / 50
+            tl = time.time()
+            print(f"step {step} loss hm {running[0]:.3f} wh {running[1]:.3f} off {running[2]:.3f} "
+                  f"lr {opt.param_groups[0]['lr']:.2e} {dt:.2f}s/step", flush=True)
+        if step % args.eval_every == 0 or step == args.steps:
+            best = checkpoint(model, opt, step, best, history, args, sets, negatives, t0)
+            if step >= args.mine_from and step < args.steps:
+                hotspots = mine_false_alarms(model, train_negatives)
+                print("mined false alarms: " + json.dumps({k: len(v) for k, v in hotspots.items()}), flush=True)
+                batches = chip_batches(args, model.stride, step, hotspots)
+            model.train()
+    if not history or history[-1]["step"] != step:
+        best = checkpoint(model, opt, step, best, history, args, sets, negatives, t0)
+    print(f"done: {step} steps in {(time.time() - t0) / 60:.1f} min; best pooled F1 {best:.4f}", flush=True)
+
+
+def checkpoint(model, opt, step, best, history, args, sets, negatives, t0):
+    """Validate, keep the best, export it, and save a resumable checkpoint."""
+    te = time.time()
+    res = evaluate(model, sets, negatives)
+    score = float(np.mean([res[k]["f1"] for k in sets]))
+    res.update(step=step, minutes=round((time.time() - t0) / 60, 1), pooled_f1=round(score, 4))
+    history.append(res)
+    print("eval " + json.dumps({k: res[k] for k in ("step", "minutes", "threshold", "pooled_f1")}) + " "
+          + " ".join(f"{k}: F1 {res[k]['f1']} P {res[k]['precision']} R {res[k]['recall']} "
+                     f"cnt% {res[k]['count_err_pct_mean']}" for k in sets)
+          + f" FA/km2 {res['negatives']['per_km2']} ({time.time() - te:.0f}s)", flush=True)
+    if score > best:
+        best = score
+        torch.save({"model": model.state_dict(), "arch": ARCH, "step": step, "metrics": res}, os.path.join(args.work, "best.pt"))
+        export_onnx(model, args.out, res["threshold"], VERSION)
+        print(f"exported {args.out} (threshold {res['threshold']})", flush=True)
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                "history": history, "arch": ARCH}, os.path.join(args.work, "last.pt"))
+    with open(os.path.join(args.work, "history.json"), "w") as f:
+        json.dump(history, f, indent=1)
+    return best
+
+
+if __name__ == "__main__":
+    main()
