@@ -308,6 +308,8 @@ describe('PNG and JPEG with --gsd', () => {
     });
     const e = await refusal(png);
     expect(e.message).toBe(`${png}: has no georeferencing; pass --gsd <metres per pixel>`);
+    // `satcount info` opens it anyway and reports the pixel size as unknown.
+    await withSource(png, { allowNoGsd: true }, async (s) => expect(s.info.gsd_m).toBeNull());
 
     const jpg = join(dir, 'img.jpg');
     await sharp(pattern(64, 48), { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 95 }).toFile(jpg);
@@ -324,6 +326,19 @@ describe('PNG and JPEG with --gsd', () => {
     await sharp(pattern(20, 20), { raw: { width: 20, height: 20, channels: 3 } }).tiff().toFile(file);
     const e = await refusal(file);
     expect(e.message).toMatch(/has no georeferencing; pass --gsd/);
+    await withSource(file, { allowNoGsd: true }, async (s) => expect(publicInfo(s.info)).toMatchObject({ gsd_m: null, georeferenced: false }));
+  });
+});
+
+describe('cancellation', () => {
+  it('readRgb stops with an AbortError (not a bad-input error) once the signal fires', async () => {
+    const file = writeUtm('abort.tif', pattern(20, 20), 20, 20);
+    const controller = new AbortController();
+    await withSource(file, { signal: controller.signal }, async (s) => {
+      await s.readRgb({ x: 0, y: 0, width: 20, height: 20 }, 10, 10);
+      controller.abort();
+      await expect(s.readRgb({ x: 0, y: 0, width: 20, height: 20 }, 10, 10)).rejects.toMatchObject({ name: 'AbortError' });
+    });
   });
 });
 
@@ -380,11 +395,11 @@ describe('bad input: one line naming the file, exit code 2', () => {
     expect((await refusal(zero)).message).toMatch(/zero width or height/);
   });
 
-  it('--max-megapixels refuses big images and big windows', async () => {
+  it('--max-megapixels bounds each window decoded, not the image', async () => {
     const file = writeUtm('mp.tif', pattern(100, 100), 100, 100);
-    expect((await refusal(file, { maxMegapixels: 0.005 })).message).toMatch(/image is 0\.01 megapixels, beyond --max-megapixels 0\.005/);
-    await withSource(file, { maxMegapixels: 0.01 }, async (s) => {
-      await expect(s.readRgb({ x: 0, y: 0, width: 200, height: 200 }, 10, 10)).rejects.toThrow(/window is beyond --max-megapixels/);
+    await withSource(file, { maxMegapixels: 0.005 }, async (s) => {
+      await expect(s.readRgb({ x: 0, y: 0, width: 50, height: 50 }, 50, 50)).resolves.toMatchObject({ width: 50 });
+      await expect(s.readRgb({ x: 0, y: 0, width: 100, height: 100 }, 10, 10)).rejects.toThrow(/mp\.tif: a 100×100 window is beyond --max-megapixels 0\.005/);
     });
   });
 });

@@ -2,13 +2,15 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { SatcountError } from '../types.js';
+import { isBatchOutputImage } from './names.js';
 
 export const IMAGE_EXTENSIONS = ['tif', 'tiff', 'png', 'jpg', 'jpeg'];
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /**
  * Expands folders (their images, recursively) and glob patterns into a sorted, de-duplicated list
- * of image paths; URLs pass through. An argument that matches nothing is bad usage.
+ * of image paths; URLs pass through. An argument that matches nothing is bad usage. Overlays and
+ * plots an earlier batch wrote are not inputs, so an --out-dir inside the input folder is safe.
  */
 export async function expandInputs(args: string[]): Promise<string[]> {
   const found = new Set<string>();
@@ -20,11 +22,11 @@ export async function expandInputs(args: string[]): Promise<string[]> {
     const st = await stat(arg).catch(() => null);
     let matches: string[];
     if (st?.isDirectory()) {
-      matches = await glob(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: arg, absolute: true, caseSensitiveMatch: false });
+      matches = (await glob(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: arg, absolute: true, caseSensitiveMatch: false })).filter((m) => !isBatchOutputImage(m));
     } else if (st?.isFile()) {
       matches = [resolve(arg)];
     } else {
-      matches = await glob(arg, { absolute: true, onlyFiles: true });
+      matches = (await glob(arg, { absolute: true, onlyFiles: true })).filter((m) => !isBatchOutputImage(m));
     }
     if (matches.length === 0) throw new SatcountError(`${arg}: no such file, folder, or images matching the pattern`);
     for (const m of matches) found.add(m);

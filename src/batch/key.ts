@@ -1,18 +1,43 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ModelInfo } from '../types.js';
+import type { RunOptions } from '../pipeline/run.js';
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /** Size and modification time stand in for content: hashing every input would cost a full read. */
 async function fileStamp(path: string): Promise<string> {
-  if (/^https?:\/\//i.test(path)) return path;
-  const st = await stat(path).catch(() => null);
-  return st ? `${path}:${st.size}:${st.mtimeMs}` : `${path}:missing`;
+  if (isUrl(path)) return path;
+  const abs = resolve(path);
+  const st = await stat(abs).catch(() => null);
+  return st ? `${abs}:${st.size}:${st.mtimeMs}` : `${abs}:missing`;
 }
 
 /**
- * Identifies what a result was made from: the image, the model, the road file and every parameter.
- * A batch skips an image whose existing result carries the same key.
+ * The settings that shape a result, and nothing else: not the logger, the abort signal or the
+ * thread count, and not which extra files are written (a batch checks those exist separately).
  */
-export async function runKey(image: string, model: string, road: string | undefined, params: unknown): Promise<string> {
-  const parts = [await fileStamp(image), await fileStamp(model), road ? await fileStamp(road) : '', JSON.stringify(params)];
+export function resultSettings(run: Omit<RunOptions, 'detector' | 'onProgress'>, model: ModelInfo): Record<string, unknown> {
+  const { logger: _logger, signal: _signal, model: _model, modelOverrides, road, ...rest } = run;
+  const { threads: _threads, ...overrides } = modelOverrides ?? {};
+  const { profilePlot: _plot, path: _road, ...roadSettings } = road ?? { path: '' };
+  return {
+    ...rest,
+    overrides,
+    road: road ? roadSettings : null,
+    threshold: model.score_threshold,
+    nms_iou: model.nms_iou,
+    gsd_m: model.gsd_m,
+    tile_overlap: model.tile_overlap,
+  };
+}
+
+/**
+ * Identifies what a result was made from: the image, the model file, the road file and the
+ * settings. A batch skips an image whose existing result carries the same key.
+ */
+export async function runKey(image: string, model: string, road: string | undefined, settings: Record<string, unknown>): Promise<string> {
+  const parts = [await fileStamp(image), await fileStamp(model), road ? await fileStamp(road) : '', JSON.stringify(settings)];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import { csvRow } from '../report/csv.js';
 import { writeFileAtomic } from '../report/atomic.js';
@@ -12,6 +12,7 @@ export interface SummaryRow {
   image: string;
   status: RowStatus;
   error: string | null;
+  /** The result JSON, relative to the folder of the summary that lists it. */
   result: string | null;
   total: number | null;
   on_road: number | null;
@@ -75,7 +76,9 @@ export async function readSummary(dir: string): Promise<Summary> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new SatcountError(`${file}: cannot read batch summary (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SatcountError(`${dir}: no summary.json here; is it a satcount batch --out-dir?`);
+    throw new SatcountError(`${file}: cannot read batch summary (${code ?? (e as Error).message})`);
   }
   try {
     const s = JSON.parse(text) as Summary;
@@ -84,6 +87,12 @@ export async function readSummary(dir: string): Promise<Summary> {
   } catch {
     throw new SatcountError(`${file}: not a satcount batch summary`);
   }
+}
+
+/** Re-expresses a summary's result paths, relative to `fromDir`, relative to `toDir` instead. */
+export function rebaseResults(s: Summary, fromDir: string, toDir: string): Summary {
+  const rows = s.rows.map((r) => (r.result === null ? r : { ...r, result: relative(toDir, resolve(fromDir, r.result)) }));
+  return { ...s, rows };
 }
 
 /**

@@ -22,23 +22,26 @@ export function reportError(e: unknown, flags: GlobalFlags): number {
     if (flags.logLevel === 'debug' || flags.logLevel === 'trace') process.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
-  if ((e as Error)?.name === 'AbortError') return EXIT.interrupted;
+  if ((e as Error)?.name === 'AbortError') {
+    process.stderr.write('satcount: interrupted\n');
+    return EXIT.interrupted;
+  }
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`satcount: internal error: ${message.split('\n')[0]} (run with --log-level debug for details)\n`);
   if (flags.logLevel === 'debug' || flags.logLevel === 'trace') process.stderr.write(`${(e as Error)?.stack}\n`);
   return EXIT.internal;
 }
 
-let interrupted = false;
-
-/** SIGINT/SIGTERM: remove temp files, exit 130. Aborts `controller` so long loops stop promptly. */
+/**
+ * SIGINT/SIGTERM: remove the temp files being written, exit 130 at once. Waiting for the work in
+ * flight to unwind could take a whole tile's inference; every finished output is already complete
+ * (written atomically), so nothing else needs saving.
+ */
 export function installSignalHandlers(controller: AbortController): void {
-  const onSignal = () => {
-    if (interrupted) return;
-    interrupted = true;
+  const onSignal = (signal: NodeJS.Signals) => {
     controller.abort();
     removePendingTempFiles();
-    process.stderr.write('satcount: interrupted\n');
+    process.stderr.write(`satcount: interrupted (${signal})\n`);
     process.exit(EXIT.interrupted);
   };
   process.once('SIGINT', onSignal);

@@ -102,9 +102,8 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
   try {
     detector = await openDetector(opts);
     const gsd = effectiveGsd(source, opts.gsd);
-    if (!source.info.georeferenced) {
-      opts.logger?.warn({ image }, 'image has no georeferencing: outputs carry pixel coordinates only');
-    }
+    // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
+    for (const note of source.notes) opts.logger?.warn(note);
     const overlap = opts.overlap ?? detector.info.tile_overlap;
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
     const all = planSceneTiles(source, detector, gsd, overlap);

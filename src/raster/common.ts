@@ -46,10 +46,13 @@ export function parseNodata(text: string | undefined): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** Turns whatever a decoder threw into one line naming the file. */
-export function describeError(path: string, err: unknown): SatcountError {
+/**
+ * Turns whatever a decoder threw into one line naming the file. Cancellation (AbortError) passes
+ * through unchanged so callers can tell an interrupt from bad input.
+ */
+export function describeError(path: string, err: unknown): Error {
   if (err instanceof SatcountError) return err;
-  if (err instanceof Error && err.name === 'AbortError') return new SatcountError(`${path}: reading was cancelled`);
+  if (err instanceof Error && err.name === 'AbortError') return err;
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   if (err instanceof TruncatedError) return new SatcountError(`${path}: truncated TIFF (${message})`);
   return new SatcountError(`${path}: cannot decode image data (${message})`);

@@ -25,7 +25,7 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
   if (opts.maxMegapixels !== undefined && width * height > opts.maxMegapixels * 1e6) {
     throw new SatcountError(`${path}: image is ${megapixels(width * height)} megapixels, beyond --max-megapixels ${opts.maxMegapixels}`);
   }
-  if (opts.gsd === undefined) throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
+  if (opts.gsd === undefined && !opts.allowNoGsd) throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
   const channels = meta.channels ?? 3;
   const hasAlpha = meta.hasAlpha ?? false;
   const colourBands = hasAlpha ? channels - 1 : channels;
@@ -43,7 +43,7 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
     crs: null,
     crsProj4: null,
     geoTransform: null,
-    gsd_m: opts.gsd,
+    gsd_m: opts.gsd ?? null,
     georeferenced: false,
     nodata: null,
     tiled: false,
@@ -72,9 +72,10 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
   return {
     info,
     georef: null,
-    notes: [`${path}: no georeferencing; outputs carry pixel coordinates only (--gsd ${opts.gsd} m)`],
+    notes: [`${path}: no georeferencing; outputs carry pixel coordinates only (--gsd ${opts.gsd ?? 'not given'} m)`],
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH, opts.maxMegapixels);
+      opts.signal?.throwIfAborted();
       try {
         const wx = Math.floor(win.x);
         const wy = Math.floor(win.y);

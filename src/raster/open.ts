@@ -11,6 +11,8 @@ export interface OpenOptions {
   gsd?: number;
   /** Bands to show as R, G, B (1-based; one band = grey). Default: the first three colour bands. */
   bands?: number[];
+  /** Open images with no known pixel size (gsd_m null) instead of refusing them (`satcount info`). */
+  allowNoGsd?: boolean;
   /** Refuse images (and single window reads) larger than this. */
   maxMegapixels?: number;
   signal?: AbortSignal;
@@ -76,7 +78,7 @@ export async function openRaster(pathOrUrl: string, opts: OpenOptions = {}): Pro
     if (format === 'tiff') return await openTiff(pathOrUrl, opts);
     return await openPlainImage(pathOrUrl, format, opts);
   } catch (err) {
-    if (err instanceof SatcountError) throw err;
+    if (err instanceof SatcountError || (err instanceof Error && err.name === 'AbortError')) throw err;
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     if (format === 'tiff') throw new SatcountError(`${pathOrUrl}: not a readable TIFF (${message})`);
     throw describeError(pathOrUrl, err);

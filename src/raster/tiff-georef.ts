@@ -16,7 +16,8 @@ export interface TiffGeoreferencing {
   geoTransform: GeoTransform | null;
   /** On Earth, with both a transform and a CRS: coordinates can be turned into WGS84. */
   georeferenced: boolean;
-  gsd_m: number;
+  /** Null only when the caller allowed an unknown pixel size. */
+  gsd_m: number | null;
   /** Things to tell the user once. */
   notes: string[];
 }
@@ -24,9 +25,15 @@ export interface TiffGeoreferencing {
 /**
  * Reads the georeferencing of a TIFF's first image: transform (tiepoint + scale, matrix, or GCPs
  * fitted with an affine), CRS from the GeoKeys, and ground metres per pixel (`gsd` overrides).
- * Refuses, with one line, files whose pixel size cannot be known without --gsd.
+ * Refuses, with one line, files whose pixel size cannot be known without --gsd, unless
+ * `allowNoGsd`.
  */
-export async function readTiffGeoreferencing(path: string, image: GeoTIFFImage, gsd: number | undefined): Promise<TiffGeoreferencing> {
+export async function readTiffGeoreferencing(
+  path: string,
+  image: GeoTIFFImage,
+  gsd: number | undefined,
+  allowNoGsd = false,
+): Promise<TiffGeoreferencing> {
   const fd = image.getFileDirectory();
   const width = image.getWidth();
   const height = image.getHeight();
@@ -70,7 +77,7 @@ export async function readTiffGeoreferencing(path: string, image: GeoTIFFImage, 
     const unit = proj4UnitToMetre(imageCrs.proj4);
     if (unit !== null) gsd_m = gridGsd(geoTransform, unit);
   }
-  if (gsd_m === null) {
+  if (gsd_m === null && !allowNoGsd) {
     if (crsProblem) throw new SatcountError(`${path}: has ${crsProblem}; pass --gsd <metres per pixel> to read it without georeferencing`);
     throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
   }

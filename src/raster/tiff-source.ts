@@ -67,9 +67,9 @@ async function buildSource(
   const width = main.getWidth();
   const height = main.getHeight();
   if (!(width > 0 && height > 0)) throw new SatcountError(`${path}: image has zero width or height (${width}×${height})`);
-  if (opts.maxMegapixels !== undefined && width * height > opts.maxMegapixels * 1e6) {
-    throw new SatcountError(`${path}: image is ${megapixels(width * height)} megapixels, beyond --max-megapixels ${opts.maxMegapixels}`);
-  }
+  // --max-megapixels bounds what one read decodes, not the image: windowed reads keep memory
+  // independent of image size, so a 40000² COG is fine and a 10 KB file claiming 10⁶ × 10⁶
+  // pixels fails on its first window or its missing data instead.
   const fd = main.getFileDirectory();
   if (size !== null) await checkDataInFile(path, main, size);
   const spp = main.getSamplesPerPixel();
@@ -99,7 +99,7 @@ async function buildSource(
   const nodataRaw = parseNodata(fd.getValue('GDAL_NODATA') as string | undefined);
   const nodata = nodataRaw === null || (Number.isNaN(nodataRaw) && format !== 3) ? null : nodataRaw;
 
-  const geo = await readTiffGeoreferencing(path, main, opts.gsd);
+  const geo = await readTiffGeoreferencing(path, main, opts.gsd, opts.allowNoGsd);
   const levels = await findLevels(path, all, size, extras, opts.signal);
   const info: RasterInfo = {
     path,
@@ -209,7 +209,8 @@ async function buildSource(
     georef,
     notes,
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
-      checkWindowSize(path, win, outW, outH, opts.maxMegapixels);
+      checkWindowSize(path, win, outW, outH);
+      opts.signal?.throwIfAborted();
       try {
         const stepX = win.width / outW;
         const stepY = win.height / outH;
@@ -224,6 +225,7 @@ async function buildSource(
         const extra = level === levels[0] ? 0 : 1;
         const cw = Math.ceil((win.x + win.width) / level.factorX) - cx + extra;
         const ch = Math.ceil((win.y + win.height) / level.factorY) - cy + extra;
+        checkWindowSize(path, { x: cx, y: cy, width: cw, height: ch }, outW, outH, opts.maxMegapixels);
         const { data, valid } = await readLevel(level, cx, cy, cw, ch);
         const rgb = await toRgb(data, valid, cw * ch);
         return await resampleRgb(

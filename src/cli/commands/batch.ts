@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
 import { runBatch } from '../../batch/run.js';
-import { mergeSummaries, readSummary, summaryCsv, writeSummary } from '../../batch/summary.js';
+import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
+import { SatcountError } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
@@ -17,6 +18,11 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
   geojsonBoxes?: boolean;
   csv?: boolean;
   overlay?: boolean;
+  profilePlots?: boolean;
+}
+
+function summaryLine(s: Summary): string {
+  return `${s.images} images: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed`;
 }
 
 export function batchCommand(signal: AbortSignal): Command {
@@ -27,23 +33,31 @@ export function batchCommand(signal: AbortSignal): Command {
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
     .option('--force', 'recount images whose results are up to date')
-    .option('--geojson', 'also write <image>.geojson per image')
+    .option('--geojson', 'also write <image>.geojson per georeferenced image')
     .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
     .option('--csv', 'also write <image>.csv per image')
-    .option('--overlay', 'also write <image>.png overlays');
+    .option('--overlay', 'also write <image>.overlay.png per image')
+    .option('--profile-plots', 'with --road, also write <image>.profile.png per image');
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.addHelpText(
     'after',
     `
-Exit codes: 0 all images counted · 4 finished, but some images failed (see summary) · 2 bad usage
+An image whose result in --out-dir was made from the same image file, model, road and settings is
+skipped, so a killed run picks up where it stopped. Shards take every n-th image of the sorted list.
+
+Exit codes: 0 every image counted · 4 finished, but some images failed (see summary.csv)
+            2 bad usage · 3 model problem · 130 interrupted
 
 Examples:
   $ satcount batch scenes/ --out-dir results/
-  $ satcount batch 'scenes/**/*.tif' --road road.geojson --out-dir results/ --shard 3/8`,
+  $ satcount batch 'scenes/**/*.tif' --road road.geojson --out-dir results-3/ --shard 3/8
+  $ satcount summary results-*/ --out-dir results/`,
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
+      if (flags.profilePlot) throw new SatcountError('batch: --profile-plot names one file; use --profile-plots for one <image>.profile.png per image');
+      if (flags.profilePlots && !flags.road) throw new SatcountError('batch: --profile-plots needs --road');
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
@@ -54,13 +68,13 @@ Examples:
         concurrency: flags.concurrency,
         force: flags.force,
         run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
-        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay },
+        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
         logger,
         signal,
-        onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, done, of: total }, 'image done'),
+        onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),
       });
       if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      else process.stdout.write(`${summary.images} images: ${summary.ok} counted, ${summary.skipped} up to date, ${summary.failed} failed → ${flags.outDir}/summary.csv\n`);
+      else process.stdout.write(`${summaryLine(summary)} → ${flags.outDir}/summary.csv\n`);
       for (const r of summary.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);
       return summary.failed > 0 ? EXIT.batchFailures : EXIT.ok;
     }),
@@ -72,14 +86,25 @@ export function summaryCommand(): Command {
     .description('merge the summaries of several batch output folders (e.g. shards run on different machines)')
     .argument('<dirs...>', 'batch --out-dir folders')
     .option('--out-dir <dir>', 'write the merged summary.json and summary.csv here (default: CSV on stdout)')
-    .addHelpText('after', '\nExample:\n  $ satcount summary results-shard-*/ --out-dir results/')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every image counted · 4 some images failed · 2 a folder has no readable summary.json
+
+Example:
+  $ satcount summary results-*/ --out-dir results/`,
+    )
     .action(
       action(async (dirs: string[], flags: { outDir?: string } & GlobalFlags) => {
-        const merged = mergeSummaries(VERSION, await Promise.all(dirs.map(readSummary)));
+        // Result paths follow the merged summary: relative to --out-dir, else to where the user stands.
+        const target = flags.outDir ?? '.';
+        const summaries = await Promise.all(dirs.map(async (d) => rebaseResults(await readSummary(d), d, target)));
+        const merged = mergeSummaries(VERSION, summaries);
         if (flags.outDir) await writeSummary(flags.outDir, merged);
         if (flags.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
         else if (!flags.outDir) process.stdout.write(summaryCsv(merged));
-        else process.stdout.write(`${merged.images} images: ${merged.ok} counted, ${merged.skipped} up to date, ${merged.failed} failed\n`);
+        else process.stdout.write(`${summaryLine(merged)} → ${flags.outDir}/summary.csv\n`);
+        for (const r of merged.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);
         return merged.failed > 0 ? EXIT.batchFailures : EXIT.ok;
       }),
     );

@@ -1,0 +1,33 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SatcountError } from '../types.js';
+
+/** Temp files are named `.<file>.<pid>.<random>.tmp` by report/atomic.ts. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Creates the output folder and removes temp files left by runs that were killed outright
+ * (SIGKILL, power loss), which no signal handler could clean. Temp files of live processes stay:
+ * another batch may be writing into the same folder.
+ */
+export async function prepareOutDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new SatcountError(`${dir}: cannot create output folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  for (const name of await readdir(dir)) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(dir, name), { force: true });
+  }
+}
