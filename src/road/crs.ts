@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import proj4 from 'proj4';
+import { lookupEpsg } from '../raster/epsg.js';
 import type { RoadCrs } from './types.js';
-
-const require = createRequire(import.meta.url);
 
 const WGS84_PROJ4 = '+proj=longlat +datum=WGS84 +no_defs';
 const WGS84: RoadCrs = { kind: 'proj4', name: 'EPSG:4326', proj4: WGS84_PROJ4 };
@@ -44,13 +41,8 @@ export function wgs84(): RoadCrs {
 
 function epsgCrs(code: number): RoadCrs | null {
   if (code === 4326) return WGS84;
-  let entry: { proj4?: string | null };
-  try {
-    entry = JSON.parse(readFileSync(require.resolve(`epsg-index/s/${code}.json`), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (!entry.proj4 || !parsesAsProj4(entry.proj4)) return null;
+  const entry = lookupEpsg(code);
+  if (!entry || !parsesAsProj4(entry.proj4)) return null;
   return { kind: 'proj4', name: `EPSG:${code}`, proj4: entry.proj4 };
 }
 
