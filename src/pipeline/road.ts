@@ -76,7 +76,7 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     };
     byDirection[p.direction]++;
   });
-  const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.isVisible(p), { driveSide: opts.driveSide });
+  const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.visibility(p), { driveSide: opts.driveSide });
   const queues = findQueues(placements, {
     queueHead: opts.queueHead,
     hidden,

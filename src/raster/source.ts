@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { fromFile, fromUrl, type GeoTIFF } from 'geotiff';
+import { fromFile, GeoTIFF } from 'geotiff';
+import { HttpRangeSource } from './http.js';
 
 export function isUrl(pathOrUrl: string): boolean {
   return /^https?:\/\//i.test(pathOrUrl);
@@ -11,9 +12,10 @@ export async function fileSize(pathOrUrl: string): Promise<number | null> {
 }
 
 /**
- * Opens a (Geo)TIFF from a local path or an http(s) URL (range requests, e.g. a remote COG).
- * The one place a byte source is created, so retries or other sources plug in here.
+ * Opens a (Geo)TIFF from a local path or an http(s) URL. A URL is read by Range requests (only the
+ * header, directories and the tiles asked for), with retries on transient failures; 403, 404 and
+ * a server that ignores Range for a large file fail at once with a one-line SatcountError.
  */
 export function openTiffFile(pathOrUrl: string, signal?: AbortSignal): Promise<GeoTIFF> {
-  return isUrl(pathOrUrl) ? fromUrl(pathOrUrl, {}, signal) : fromFile(pathOrUrl, signal);
+  return isUrl(pathOrUrl) ? GeoTIFF.fromSource(new HttpRangeSource(pathOrUrl), {}, signal) : fromFile(pathOrUrl, signal);
 }
