@@ -157,6 +157,11 @@ def road_markings(img, rng, gsd):
         for k in range(rng.integers(3, 10)):
             p = np.array([cx, cy]) + np.array([c, s]) * k * 2.5 * px
             _paint_poly(img, _oriented_rect(p[0], p[1], 0.15 * px + 0.5, 5 * px, angle), white)
+    for _ in range(rng.integers(0, 3)):                     # kerbs, walls, rails: long, unbroken
+        a = angle + rng.normal(0, 0.3)
+        p = np.array([rng.uniform(0, w), rng.uniform(0, h)])
+        shade = tuple(int(v) for v in np.clip(rng.uniform(120, 245) + rng.uniform(-10, 10, 3), 0, 255))
+        _paint_poly(img, _oriented_rect(p[0], p[1], 2 * (w + h), rng.uniform(0.2, 1.2) * px, a), shade)
     for _ in range(rng.integers(0, 4)):                     # roof units, skylights, manholes
         side = rng.uniform(0.8, 3.0) * px
         colour = tuple(int(v) for v in rng.uniform(40, 240, 3))

@@ -195,6 +195,19 @@ def unknown_layout(path):
     constant_output(path, "heatmap", np.zeros((2, 16, 1)), [1, 2, 16, 16], 3, YOLO_INPUT, meta)
 
 
+def wrong_rank(path):
+    """A valid model whose input is [1,3,64] (rank 3): satcount must refuse it (exit 3), not crash."""
+    meta = {"satcount": json.dumps({"name": "wrong-rank", "gsd_m": 0.3, "input_size": [64, 64], "classes": ["car"]})}
+    nodes = [helper.make_node("Identity", ["images"], ["output0"])]
+    graph = helper.make_graph(
+        nodes,
+        "wrong_rank",
+        [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 64])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 3, 64])],
+    )
+    save(graph, path, meta)
+
+
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     makers = {
@@ -203,6 +216,7 @@ def main():
         "yolov8-ultralytics.onnx": yolov8_ultralytics,
         "yolo26-deepness.onnx": yolo26_deepness,
         "unknown-layout.onnx": unknown_layout,
+        "wrong-rank.onnx": wrong_rank,
     }
     for name, make in makers.items():
         path = os.path.join(OUT_DIR, name)

@@ -23,8 +23,7 @@ export function addRoadOptions(cmd: Command): Command {
     .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default('right'))
     .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, 25)
     .addOption(new Option('--queue-head <end>', 'which end of the line the queue waits at').choices(['start', 'end']).default('end'))
-    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, 100)
-    .option('--profile-plot <file.png>', 'write the density profile as a PNG plot');
+    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, 100);
 }
 
 export function addOutputOptions(cmd: Command): Command {

@@ -44,8 +44,10 @@ export function installSignalHandlers(controller: AbortController): void {
     process.stderr.write(`satcount: interrupted (${signal})\n`);
     process.exit(EXIT.interrupted);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal); // bin/satcount.js's handler for the start-up window
+    process.once(signal, onSignal);
+  }
 }
 
 /** Wraps a command action: errors become one line and the contract's exit code. */

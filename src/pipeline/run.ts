@@ -125,7 +125,6 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
 export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promise<void> {
   const { result, source, road } = run;
   const lines = road ? result.queues.map((q) => ({ q, ...queueLines(road, q) })) : [];
-  if (outputs.out) await writeFileAtomic(outputs.out, JSON.stringify(result, null, 2) + '\n');
   if (outputs.geojson) {
     if (!source.georef) throw new SatcountError(`${result.image.path}: no georeferencing, so no WGS84 GeoJSON can be written (${outputs.geojson})`);
     const queues = lines.flatMap(({ q, lonlat }) =>
@@ -143,6 +142,8 @@ export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promi
   if (road?.opts.profilePlot && result.profile) {
     await renderProfilePlot(result.profile, result.queues, road.opts.profilePlot, { coveredRanges: road.model.coveredRanges });
   }
+  // The result JSON goes last: its presence says every other requested output is complete.
+  if (outputs.out) await writeFileAtomic(outputs.out, JSON.stringify(result, null, 2) + '\n');
 }
 
 /**

@@ -176,10 +176,10 @@ export class HttpRangeSource implements ByteSource {
 
   private async once(start: number, end: number, signal?: AbortSignal): Promise<Fetched> {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    let res: Response;
     try {
-      res = await fetch(this.url, {
-        headers: { Range: `bytes=${start}-${end}` },
+      const res = await fetch(this.url, {
+        // Identity: byte ranges of a compressed transfer would not be the file's bytes.
+        headers: { Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity' },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       return await this.answer(res, start);

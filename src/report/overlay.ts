@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { RasterSource } from '../raster/open.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
-import { withAtomicFile } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
 
 export interface OverlayRoad {
   lines: PixelPoint[][];
@@ -54,7 +54,5 @@ export async function writeOverlay(path: string, source: RasterSource, detection
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .png()
     .toBuffer();
-  await withAtomicFile(path, async (temp) => {
-    await sharp(png).toFile(temp);
-  });
+  await writeFileAtomic(path, png);
 }

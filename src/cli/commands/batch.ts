@@ -56,7 +56,6 @@ Examples:
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
-      if (flags.profilePlot) throw new SatcountError('batch: --profile-plot names one file; use --profile-plots for one <image>.profile.png per image');
       if (flags.profilePlots && !flags.road) throw new SatcountError('batch: --profile-plots needs --road');
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);

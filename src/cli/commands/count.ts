@@ -36,6 +36,7 @@ export function countCommand(signal: AbortSignal): Command {
     .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
   addModelOptions(cmd);
   addRoadOptions(cmd);
+  cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
