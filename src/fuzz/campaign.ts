@@ -20,6 +20,7 @@ export interface FuzzOptions {
   only?: number;
   onProgress?: (done: number, total: number) => void;
   onCase?: (c: FuzzCase) => Promise<void>;
+  trace?: boolean;
 }
 
 /** Builds the seeds, runs the cases in-process then the CLI sample, and tallies the outcomes. */
@@ -37,6 +38,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
   let done = 0;
   await runInProcess(inProcess, ctx, {
     timeoutMs: opts.timeoutMs,
+    trace: opts.trace,
     onResult: (c, r) => {
       addInProcess(tally, c, r);
       opts.onProgress?.(++done, inProcess.length);

@@ -8,6 +8,8 @@ export interface InProcessOptions {
   /** A case running longer than this is a hang. */
   timeoutMs: number;
   onResult?: (c: FuzzCase, result: Result, ms: number) => void;
+  /** Name each case on stderr before it runs (to find one that takes the whole process down). */
+  trace?: boolean;
 }
 
 /** Compiled worker entry: the runner may itself run from src/ (vitest) or dist/. */
@@ -50,6 +52,7 @@ export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: I
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
+        if (opts.trace) process.stderr.write(`fuzz: case #${c.id} ${c.category} ${c.seed} [${c.mutation}]\n`);
         w.postMessage(c);
       });
       results.set(c.id, result);

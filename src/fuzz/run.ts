@@ -8,7 +8,7 @@ import { formatTally } from './tally.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const USAGE = `usage: npm run fuzz -- [--cases N] [--seed S] [--cli-every K] [--timeout-ms T] [--case ID]
+const USAGE = `usage: npm run fuzz -- [--cases N] [--seed S] [--cli-every K] [--timeout-ms T] [--case ID] [--trace]
   Feeds malformed images, roads, models and output paths (derived from fixtures/ and tests/models/)
   to satcount and tallies how each ended. Exit 0 when nothing crashed, hung or left files behind.
   --case ID reruns one case and keeps its input file in the current folder.`;
@@ -21,6 +21,7 @@ async function main(): Promise<number> {
       'cli-every': { type: 'string', default: '100' },
       'timeout-ms': { type: 'string', default: '10000' },
       case: { type: 'string' },
+      trace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
       cliEvery: num('cli-every', values['cli-every']),
       timeoutMs: num('timeout-ms', values['timeout-ms']),
       only,
+      trace: values.trace,
       onProgress: (done, total) => {
         if (done % 1000 === 0 || done === total) process.stderr.write(`fuzz: ${done}/${total}\n`);
       },

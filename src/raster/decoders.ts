@@ -6,9 +6,33 @@ import { lzwDecode } from './lzw.js';
  * geotiff's own DEFLATE decoder (pako) runs ~34 MB/s here; node:zlib runs ~240 MB/s on the same
  * bytes. Subclassing BaseDecoder keeps geotiff's predictor handling (2 and 3) unchanged.
  */
+/** Largest block satcount decodes (bytes); with decoding capped at the declared size, this also bounds one block's decoding time. */
+export const MAX_BLOCK_BYTES = 1024 ** 3;
+
+/**
+ * Decoded size of one tile or strip as its IFD declares it. Decoders never produce more, so a
+ * decompression bomb (a tiny stream inflating to gigabytes) stops at the declared size.
+ */
+function declaredBlockBytes(p: BaseDecoder['parameters']): number {
+  const bits = typeof p.bitsPerSample === 'number' ? [p.bitsPerSample] : Array.from(p.bitsPerSample ?? []);
+  const pixelBits = p.planarConfiguration === 2 ? bits[0] : bits.reduce((a, b) => a + b, 0);
+  const bytes = Math.ceil((p.tileWidth * pixelBits) / 8) * p.tileHeight;
+  if (!(bytes > 0) || bytes > MAX_BLOCK_BYTES) {
+    throw new Error(`a ${p.tileWidth}×${p.tileHeight} block of ${pixelBits}-bit pixels declares ${bytes} bytes; satcount decodes blocks of 1 byte to ${MAX_BLOCK_BYTES / 1024 ** 2} MiB`);
+  }
+  return bytes;
+}
+
 class ZlibDeflateDecoder extends BaseDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = inflateSync(new Uint8Array(buffer));
+    const max = declaredBlockBytes(this.parameters);
+    let out: Buffer;
+    try {
+      out = inflateSync(new Uint8Array(buffer), { maxOutputLength: max });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`a DEFLATE block inflates past its declared ${max} bytes`);
+      throw e;
+    }
     // A fresh ArrayBuffer of exactly the decoded size: geotiff views it from offset 0.
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
@@ -17,10 +41,7 @@ class ZlibDeflateDecoder extends BaseDecoder {
 /** geotiff's LZW decoder runs ~4 MB/s here; see lzw.ts. */
 class FastLzwDecoder extends BaseDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const { tileWidth, tileHeight, bitsPerSample, planarConfiguration } = this.parameters;
-    const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample);
-    const bytesPerPixel = planarConfiguration === 2 ? Math.ceil(bits[0] / 8) : Math.ceil(bits.reduce((a, b) => a + b, 0) / 8);
-    const out = lzwDecode(new Uint8Array(buffer), tileWidth * tileHeight * bytesPerPixel);
+    const out = lzwDecode(new Uint8Array(buffer), declaredBlockBytes(this.parameters));
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
 }

@@ -6,9 +6,11 @@ const MAX_CODES = 4096;
 /**
  * Decodes TIFF LZW (MSB-first codes of 9–12 bits with "early change"). geotiff's own LZW decoder
  * runs ~4 MB/s here; this one keeps the dictionary in typed arrays and writes each string
- * straight into the output. `sizeHint` is the expected decoded size (grown if exceeded).
+ * straight into the output. Decoding stops once `maxSize` bytes are out (a block's declared
+ * size), as libtiff does: LZW expands up to ~2700:1, so a tiny hostile stream could otherwise
+ * claim gigabytes.
  */
-export function lzwDecode(input: Uint8Array, sizeHint = input.length * 4): Uint8Array {
+export function lzwDecode(input: Uint8Array, maxSize = Infinity): Uint8Array {
   const prefix = new Uint16Array(MAX_CODES);
   const suffix = new Uint8Array(MAX_CODES);
   const length = new Uint16Array(MAX_CODES);
@@ -18,7 +20,7 @@ export function lzwDecode(input: Uint8Array, sizeHint = input.length * 4): Uint8
     first[i] = i;
     length[i] = 1;
   }
-  let out = new Uint8Array(Math.max(sizeHint, 16));
+  let out = new Uint8Array(Math.min(maxSize, Math.max(input.length * 4, 16)));
   let pos = 0;
   let next = FIRST;
   let codeLen = 9;
@@ -67,16 +69,19 @@ export function lzwDecode(input: Uint8Array, sizeHint = input.length * 4): Uint8
       throw new Error(`corrupt LZW data (code ${code} before it was defined)`);
     }
     const len = length[entry];
-    if (pos + len > out.length) {
-      const grown = new Uint8Array(Math.max(out.length * 2, pos + len));
+    if (pos + len > out.length && out.length < maxSize) {
+      const grown = new Uint8Array(Math.min(maxSize, Math.max(out.length * 2, pos + len)));
       grown.set(out);
       out = grown;
     }
-    for (let i = pos + len - 1, c = entry; i >= pos; i--) {
-      out[i] = suffix[c];
+    // The string is written from its end; a part past `maxSize` is dropped.
+    let c = entry;
+    for (let i = pos + len - 1; i >= pos; i--) {
+      if (i < out.length) out[i] = suffix[c];
       c = prefix[c];
     }
-    pos += len;
+    pos = Math.min(pos + len, out.length);
+    if (pos >= maxSize) break;
     old = entry;
     if (next >= (1 << codeLen) - 1 && codeLen < 12) codeLen++;
   }

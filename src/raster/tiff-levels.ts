@@ -14,11 +14,26 @@ export interface Level {
   factorY: number;
 }
 
+/** More IFDs than any real pyramid with masks has; a longer chain is corrupt. */
+const MAX_IFDS = 256;
+
+/**
+ * Every image (IFD) of a TIFF, in file order. geotiff's getImageCount follows next-IFD pointers
+ * without end, so a chain that points back to an earlier IFD (a corrupt or hostile file) would
+ * spin forever: the chain is walked here, refusing a repeated offset or an absurd length.
+ */
 export async function images(tiff: GeoTIFF): Promise<GeoTIFFImage[]> {
-  const n = await tiff.getImageCount();
   const out: GeoTIFFImage[] = [];
-  for (let i = 0; i < n; i++) out.push(await tiff.getImage(i));
-  return out;
+  const seen = new Set<number>([tiff.firstIFDOffset]);
+  for (;;) {
+    const image = await tiff.getImage(out.length);
+    out.push(image);
+    const next = image.getFileDirectory().nextIFDByteOffset;
+    if (next === 0) return out;
+    if (seen.has(next)) throw new Error(`its directory chain loops back to byte ${next}`);
+    if (out.length >= MAX_IFDS) throw new Error(`more than ${MAX_IFDS} image directories`);
+    seen.add(next);
+  }
 }
 
 function subfileType(image: GeoTIFFImage): number {

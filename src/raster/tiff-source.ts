@@ -196,8 +196,12 @@ async function buildSource(
       pickRgb(data as Uint8Array, channels, from, rgb, n);
     } else {
       const s = await stretch();
+      // One range for the three shown bands: stretching each band on its own throws the colour
+      // balance (vegetation-heavy scenes turn yellow, asphalt blue), and the detector learnt colours.
+      const low = Math.min(...from.map((b) => s.low[b]));
+      const high = Math.max(...from.map((b) => s.high[b]));
       rgb = new Uint8Array(n * 3);
-      for (let c = 0; c < 3; c++) stretchChannel(data, channels, from[c], s.low[from[c]], s.high[from[c]], rgb, c, n);
+      for (let c = 0; c < 3; c++) stretchChannel(data, channels, from[c], low, high, rgb, c, n);
     }
     if (eightBit && photometric === PHOTOMETRIC.whiteIsZero) for (let i = 0; i < rgb.length; i++) rgb[i] = 255 - rgb[i];
     blankInvalid(rgb, valid, n);
@@ -271,6 +275,17 @@ async function checkDataInFile(path: string, image: GeoTIFFImage, size: number):
   const offsets = (await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number | bigint> | undefined;
   const counts = (await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number | bigint> | undefined;
   if (!offsets || !counts || offsets.length === 0) throw new SatcountError(`${path}: not a readable TIFF (no image data offsets)`);
+  // A 10 KB file claiming 10⁶ × 10⁶ pixels lists far fewer blocks than its size needs: refused
+  // here, before a tiling plan for 10¹² pixels is made.
+  const bw = image.getTileWidth();
+  const bh = image.getTileHeight();
+  const planes = image.planarConfiguration === 2 ? image.getSamplesPerPixel() : 1;
+  const needed = Math.ceil(image.getWidth() / bw) * Math.ceil(image.getHeight() / bh) * planes;
+  if (!(bw > 0 && bh > 0) || !(needed <= offsets.length && needed <= counts.length)) {
+    throw new SatcountError(
+      `${path}: not a readable TIFF (it declares ${image.getWidth()}×${image.getHeight()} pixels in ${needed} blocks of ${bw}×${bh}, but lists ${Math.min(offsets.length, counts.length)})`,
+    );
+  }
   let end = 0;
   for (let i = 0; i < offsets.length; i++) end = Math.max(end, Number(offsets[i]) + Number(counts[i] ?? 0));
   if (end > size) throw new SatcountError(`${path}: truncated TIFF (image data ends at byte ${end}, the file has ${size})`);
