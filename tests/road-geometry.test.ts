@@ -12,7 +12,7 @@ import {
 } from '../src/road/index.js';
 import type { MetricPoint } from '../src/road/index.js';
 import { SatcountError, type PixelPoint } from '../src/types.js';
-import { pixelImage, pixelRoad, utmImage } from './road-helpers.js';
+import { pixelImage, pixelRoad, utmImage } from './helpers/road.js';
 
 const right = { corridor_m: 15, driveSide: 'right' } as const;
 const left = { corridor_m: 15, driveSide: 'left' } as const;

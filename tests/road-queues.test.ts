@@ -7,7 +7,7 @@ import { densityProfile, findQueues, hiddenStretches } from '../src/road/index.j
 import type { HiddenStretch } from '../src/road/index.js';
 import { renderProfilePlot } from '../src/report/profile-plot.js';
 import type { Direction, RoadPlacement } from '../src/types.js';
-import { pixelImage, pixelRoad } from './road-helpers.js';
+import { pixelImage, pixelRoad } from './helpers/road.js';
 
 /** Vehicles every `spacing` metres from `from` to `to` (inclusive), skipping chainages inside `skip`. */
 function vehicles(direction: Direction, from: number, to: number, spacing: number, skip?: [number, number], lanes = 1): RoadPlacement[] {

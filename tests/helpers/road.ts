@@ -1,6 +1,6 @@
 import proj4 from 'proj4';
-import type { Georef, LonLat, PixelPoint } from '../src/types.js';
-import { buildRoadModel, makeFrame, parseRoad, type FrameImage } from '../src/road/index.js';
+import type { Georef, LonLat, PixelPoint } from '../../src/types.js';
+import { buildRoadModel, makeFrame, parseRoad, type FrameImage } from '../../src/road/index.js';
 
 export const UTM38 = '+proj=utm +zone=38 +datum=WGS84 +units=m +no_defs';
 
