@@ -50,7 +50,8 @@ describe('road analysis through the CLI', () => {
     expect(result.counts.by_direction).toEqual({ forward: forward.length, backward: backward.length });
     const q = result.queues.filter((x: { direction: string }) => x.direction === 'forward');
     expect(q).toHaveLength(1);
-    expect(q[0].length_m).toBeCloseTo((1075 - 100) * GSD, -1);
+    // Bumper to bumper: centre of the first to centre of the last, plus half a 14-px vehicle at each end.
+    expect(Math.abs(q[0].length_m - (1075 - 100 + 14) * GSD)).toBeLessThan(1.5);
     expect(q[0].lanes).toBe(2);
     expect(q[0].vehicles_observed).toBe(forward.length);
     expect(result.queues.some((x: { direction: string }) => x.direction === 'backward')).toBe(false);
@@ -79,7 +80,7 @@ describe('road analysis through the CLI', () => {
     const { result } = await count(join(dir, 'hidden.tif'), '--road', join(dir, 'east.geojson'));
     const [q] = result.queues.filter((x: { direction: string }) => x.direction === 'forward');
     expect(q.vehicles_observed).toBe(forward.length - 6);
-    expect(q.length_m).toBeCloseTo((1075 - 100) * GSD, -1);
+    expect(Math.abs(q.length_m - (1075 - 100 + 14) * GSD)).toBeLessThan(1.5);
     expect(Math.abs(q.vehicles_estimated - forward.length)).toBeLessThanOrEqual(2);
     expect(q.filled).toHaveLength(1);
     expect(q.filled[0].reason).toBe('nodata');

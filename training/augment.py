@@ -165,6 +165,9 @@ def road_markings(img, rng, gsd):
     for _ in range(rng.integers(0, 4)):                     # roof units, skylights, manholes
         side = rng.uniform(0.8, 3.0) * px
         colour = tuple(int(v) for v in rng.uniform(40, 240, 3))
-        _paint_poly(img, _oriented_rect(rng.uniform(0, w), rng.uniform(0, h), side, side * rng.uniform(0.8, 1.2),
-                                        rng.uniform(0, math.pi)), colour)
+        rect = _oriented_rect(rng.uniform(0, w), rng.uniform(0, h), side, side * rng.uniform(0.8, 1.2),
+                              rng.uniform(0, math.pi))
+        if rng.random() < 0.6:                              # with its drop shadow, like a car's
+            _paint_poly(img, rect + rng.uniform(0.3, 1.0, 2) * px, tuple(int(v * 0.45) for v in img[0, 0]))
+        _paint_poly(img, rect, colour)
     return img

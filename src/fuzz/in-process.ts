@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { FuzzCase } from './cases.js';
 import type { CheckContext, Outcome } from './check.js';
 
@@ -19,16 +19,20 @@ const WORKER = new URL('../../dist/fuzz/worker.js', import.meta.url);
 const WORKER_HEAP_MB = 1536;
 
 /**
- * Runs cases through the library in a worker thread, one at a time. A case that outlives the
- * timeout, or kills the worker (out of memory, an error thrown outside any promise chain), costs
- * that worker; a fresh one takes the next case.
+ * Runs cases through the library in a worker process, one at a time: a process, not a thread,
+ * because killing a thread in the middle of an onnxruntime call aborts the whole process. A case
+ * that outlives the timeout, or kills the worker (out of memory, an error thrown outside any
+ * promise chain), costs that worker; a fresh one takes the next case.
  */
 export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: InProcessOptions): Promise<Map<number, Result>> {
   const results = new Map<number, Result>();
-  let worker: Worker | null = null;
+  let worker: ChildProcess | null = null;
   try {
     for (const c of cases) {
-      worker ??= new Worker(WORKER, { workerData: ctx, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      if (!worker) {
+        worker = fork(WORKER, [JSON.stringify(ctx)], { serialization: 'advanced', execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+        watchStderr(worker);
+      }
       const w = worker;
       const t0 = performance.now();
       const result = await new Promise<Result>((resolve) => {
@@ -38,7 +42,7 @@ export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: I
           w.off('error', onError);
           w.off('exit', onExit);
           if (dead) {
-            void w.terminate();
+            w.kill('SIGKILL');
             worker = null;
           }
           resolve(r);
@@ -46,20 +50,33 @@ export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: I
         const onMessage = (m: { id: number; outcome: Outcome }) => {
           if (m.id === c.id) done(m.outcome, false);
         };
-        const onError = (e: Error) => done({ kind: 'crash', message: `uncaught in worker: ${e.name}: ${String(e.message).split('\n')[0]}` }, true);
-        const onExit = (code: number) => done({ kind: 'crash', message: `worker exited with code ${code}` }, true);
+        const onError = (e: Error) => done({ kind: 'crash', message: `worker failed: ${e.message.split('\n')[0]}` }, true);
+        const onExit = (code: number | null, signal: string | null) => done({ kind: 'crash', message: `worker died (${signal ?? `exit ${code}`})${stderrTail(w)}` }, true);
         const timer = setTimeout(() => done({ kind: 'hang', message: `no answer after ${opts.timeoutMs} ms` }, true), opts.timeoutMs);
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
         if (opts.trace) process.stderr.write(`fuzz: case #${c.id} ${c.category} ${c.seed} [${c.mutation}]\n`);
-        w.postMessage(c);
+        w.send(c);
       });
       results.set(c.id, result);
       opts.onResult?.(c, result, performance.now() - t0);
     }
   } finally {
-    await (worker as Worker | null)?.terminate();
+    (worker as ChildProcess | null)?.kill('SIGKILL');
   }
   return results;
+}
+
+const stderrs = new WeakMap<ChildProcess, string>();
+
+/** The last words of a worker that died (uncaught exceptions print there). */
+function stderrTail(w: ChildProcess): string {
+  const text = (stderrs.get(w) ?? '').trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-2).join(' / ');
+  return text ? `: ${text.slice(0, 300)}` : '';
+}
+
+/** Keeps the last few KB a worker wrote to stderr. */
+function watchStderr(w: ChildProcess): void {
+  w.stderr?.on('data', (d) => stderrs.set(w, ((stderrs.get(w) ?? '') + String(d)).slice(-4000)));
 }

@@ -95,7 +95,9 @@ export class BlockReader {
     const tiled = this.image.isTiled;
     const params: BaseDecoderParameters & Record<string, unknown> = {
       tileWidth: tiled ? this.blockW : this.width,
-      tileHeight: tiled ? this.blockH : Number(fd.getValue('RowsPerStrip') || this.height),
+      // blockH is RowsPerStrip clipped to the image: single-strip files often say 2³²−1 there,
+      // and decoders size their output from this (decoders.ts caps it).
+      tileHeight: this.blockH,
       planarConfiguration: this.planar,
       bitsPerSample: (await fd.loadValue('BitsPerSample')) as number[],
       predictor: Number(await fd.loadValue('Predictor')) || 1,
@@ -128,11 +130,24 @@ export class BlockReader {
     }
   }
 
+  /**
+   * A block that decodes to fewer bytes than its rows need (data cut short, a corrupt stream, or
+   * a size field that lies) would be read past its end as zeros: refused instead.
+   */
+  private checkBlockSize(by: number, sample: number, bytes: number): void {
+    const image = this.image;
+    const bits = this.planar === 2 ? image.getBitsPerSample(sample) : Array.from({ length: this.samplesPerPixel }, (_, i) => image.getBitsPerSample(i)).reduce((a, b) => a + b, 0);
+    const rows = image.isTiled ? this.blockH : Math.min(this.blockH, this.height - by * this.blockH);
+    const expected = Math.ceil((this.blockW * bits) / 8) * rows;
+    if (bytes < expected) throw new Error(`a block holds ${bytes} bytes of pixel data, ${expected} expected (corrupt or cut short)`);
+  }
+
   private block(bx: number, by: number, sample: number): Promise<TypedArray> {
     return this.cache.get(`${this.key}:${sample}:${bx}:${by}`, async () => {
       await this.checkBlockInFile(bx, by, sample);
       const decoder = await this.getDecoder();
       const { data } = await this.image.getTileOrStrip(bx, by, sample, decoder, this.signal);
+      this.checkBlockSize(by, sample, (data as ArrayBuffer).byteLength);
       const arr = arrayFor(this.image.getSampleFormat(0), this.image.getBitsPerSample(0), data as ArrayBuffer);
       if (this.image.littleEndian || arr.BYTES_PER_ELEMENT === 1) return arr;
       // Uncompressed data may share its buffer with the byte source: swap a copy.

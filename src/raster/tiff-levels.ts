@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
 import { fileSize, isUrl, openTiffFile } from './source.js';
 import { BlockCache, BlockReader } from './tiff-blocks.js';
+import { checkIfd } from './tiff-ifd-check.js';
 
 const CACHE_BYTES = 128 * 1024 * 1024;
 
@@ -22,10 +23,12 @@ const MAX_IFDS = 256;
  * without end, so a chain that points back to an earlier IFD (a corrupt or hostile file) would
  * spin forever: the chain is walked here, refusing a repeated offset or an absurd length.
  */
-export async function images(tiff: GeoTIFF): Promise<GeoTIFFImage[]> {
+export async function images(tiff: GeoTIFF, size: number | null): Promise<GeoTIFFImage[]> {
   const out: GeoTIFFImage[] = [];
   const seen = new Set<number>([tiff.firstIFDOffset]);
+  let offset = tiff.firstIFDOffset;
   for (;;) {
+    await checkIfd(tiff, offset, size);
     const image = await tiff.getImage(out.length);
     out.push(image);
     const next = image.getFileDirectory().nextIFDByteOffset;
@@ -33,6 +36,7 @@ export async function images(tiff: GeoTIFF): Promise<GeoTIFFImage[]> {
     if (seen.has(next)) throw new Error(`its directory chain loops back to byte ${next}`);
     if (out.length >= MAX_IFDS) throw new Error(`more than ${MAX_IFDS} image directories`);
     seen.add(next);
+    offset = next;
   }
 }
 
@@ -73,14 +77,14 @@ export async function findLevels(
       const t = await openTiffFile(ovr, signal);
       opened.push(t);
       const ovrSize = await fileSize(ovr);
-      (await images(t)).forEach((image, i) => overviews.push(reader(image, `x${i}`, ovrSize)));
+      (await images(t, ovrSize)).forEach((image, i) => overviews.push(reader(image, `x${i}`, ovrSize)));
     }
     const msk = `${path}.msk`;
     if (masks.length === 0 && existsSync(msk)) {
       const t = await openTiffFile(msk, signal);
       opened.push(t);
       const mskSize = await fileSize(msk);
-      (await images(t)).forEach((image, i) => masks.push(reader(image, `k${i}`, mskSize)));
+      (await images(t, mskSize)).forEach((image, i) => masks.push(reader(image, `k${i}`, mskSize)));
     }
   }
   const maskFor = (w: number, h: number) => masks.find((m) => m.width === w && m.height === h) ?? null;

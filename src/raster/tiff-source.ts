@@ -62,7 +62,7 @@ async function buildSource(
   if (size !== null && tiff.firstIFDOffset >= size) {
     throw new SatcountError(`${path}: truncated TIFF (its directory starts at byte ${tiff.firstIFDOffset}, the file has ${size})`);
   }
-  const all = await images(tiff);
+  const all = await images(tiff, size);
   const main = all[0];
   const width = main.getWidth();
   const height = main.getHeight();

@@ -62,15 +62,19 @@ function fileCrs(json: unknown, fail: Fail): RoadCrs {
   return fail('unrecognised "crs" member; expected { "type": "name", "properties": { "name": "EPSG:<code>" } }');
 }
 
-function lineParts(json: unknown, fail: Fail): unknown[][] {
+/** FeatureCollection → Feature → geometry is 2 deep; collections nested inside collections (not GeoJSON, but tolerated) stop here, before the stack does. */
+const MAX_NESTING = 8;
+
+function lineParts(json: unknown, fail: Fail, depth = 0): unknown[][] {
   if (!isObject(json)) return fail('expected a GeoJSON object');
+  if (depth > MAX_NESTING) return fail(`objects nested more than ${MAX_NESTING} deep`);
   switch (json.type) {
     case 'FeatureCollection':
       if (!Array.isArray(json.features)) return fail('FeatureCollection without a "features" array');
-      return json.features.flatMap((feature) => lineParts(feature, fail));
+      return json.features.flatMap((feature) => lineParts(feature, fail, depth + 1));
     case 'Feature':
       if (!isObject(json.geometry)) return fail('Feature without a geometry');
-      return lineParts(json.geometry, fail);
+      return lineParts(json.geometry, fail, depth + 1);
     case 'LineString':
       return [asArray(json.coordinates, fail)];
     case 'MultiLineString':
@@ -85,7 +89,7 @@ function cleanPart(coords: unknown[], label: string, fail: Fail): [number, numbe
   const out: [number, number][] = [];
   for (const c of coords) {
     if (!Array.isArray(c) || c.length < 2 || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
-      fail(`${label} has a coordinate that is not a pair of finite numbers: ${JSON.stringify(c)}`);
+      fail(`${label} has a coordinate that is not a pair of finite numbers: ${preview(c)}`);
     }
     const p: [number, number] = [c[0] as number, c[1] as number];
     const last = out[out.length - 1];
@@ -93,6 +97,17 @@ function cleanPart(coords: unknown[], label: string, fail: Fail): [number, numbe
   }
   if (out.length < 2) fail(`${label} has ${out.length === 0 ? 'no vertices' : 'a single distinct vertex'}; a road needs at least two`);
   return out;
+}
+
+/** A value as JSON for a one-line message: cut short, and safe for values nested too deep to stringify. */
+function preview(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    return 'a value nested too deeply to show';
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
