@@ -208,6 +208,14 @@ def wrong_rank(path):
     save(graph, path, meta)
 
 
+def dynamic_input(path):
+    """The YOLOv5 boxes behind an input of symbolic size [1,3,size,size]: satcount takes the tile size
+    from the metadata, and must refuse sizes it cannot allocate (exit 3) instead of crashing."""
+    rows = [[20, 20, 10, 10, 0.9, 0.9, 0.1]]
+    meta = {"satcount": json.dumps({"name": "dynamic-input", "gsd_m": 0.3, "input_size": [64, 64], "layout": "yolov5", "classes": ["car", "truck"]})}
+    constant_output(path, "output0", rows, [1, YOLO_ROWS, 7], 1, "size", meta)
+
+
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     makers = {
@@ -217,6 +225,7 @@ def main():
         "yolo26-deepness.onnx": yolo26_deepness,
         "unknown-layout.onnx": unknown_layout,
         "wrong-rank.onnx": wrong_rank,
+        "dynamic-input.onnx": dynamic_input,
     }
     for name, make in makers.items():
         path = os.path.join(OUT_DIR, name)
