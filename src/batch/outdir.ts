@@ -1,6 +1,6 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { ensureDir } from '../report/atomic.js';
 import { join } from 'node:path';
-import { SatcountError } from '../types.js';
 
 /** Temp files are named `.<file>.<pid>.<random>.tmp` by report/atomic.ts. */
 const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
@@ -21,11 +21,7 @@ function processAlive(pid: number): boolean {
  * another batch may be writing into the same folder.
  */
 export async function prepareOutDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new SatcountError(`${dir}: cannot create output folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  await ensureDir(dir);
   for (const name of await readdir(dir)) {
     const pid = Number(TEMP_NAME.exec(name)?.[1]);
     if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(dir, name), { force: true });

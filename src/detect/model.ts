@@ -46,6 +46,8 @@ const DEFAULT_NMS_IOU = 0.45;
 /** Default overlap between tiles as a share of the tile size, when the metadata gives none. */
 const DEFAULT_OVERLAP_FRACTION = 0.125;
 const MAX_DEFAULT_THREADS = 4;
+/** Largest model input side; detectors use 256 to 2048. */
+const MAX_INPUT_SIDE = 8192;
 
 function modelError(path: string, problem: string): SatcountError {
   return new SatcountError(`${path}: ${problem}`, 3);
@@ -95,6 +97,11 @@ function chooseInputSize(path: string, session: ort.InferenceSession, wanted: [n
   }
   const size = wanted ?? fixed;
   if (!size) throw modelError(path, 'model input size is dynamic and its metadata gives no input_size');
+  // Input buffers are allocated from this size: a nonsense value in the metadata of a model with
+  // a dynamic input (100000 x 100000) must be refused, not crash the allocation.
+  if (size[0] > MAX_INPUT_SIDE || size[1] > MAX_INPUT_SIDE) {
+    throw modelError(path, `input size ${size[0]}x${size[1]} is beyond ${MAX_INPUT_SIDE} pixels a side`);
+  }
   return size;
 }
 
@@ -155,6 +162,9 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       // One image at a time: parallelism belongs inside each operator, not between them.
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      // onnxruntime writes its own warnings (e.g. shape-merge notices on odd models) straight to
+      // stderr, breaking the one-line error contract; its failures reach us as exceptions anyway.
+      logSeverityLevel: 4,
     });
   } catch (e) {
     throw modelError(path, `onnxruntime cannot load the model: ${firstLine(e)}`);

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeCase, pickCliCases, type FuzzCase } from './cases.js';
 import { runCliCase } from './cli-case.js';
@@ -32,7 +33,6 @@ export async function runFuzz(opts: FuzzOptions): Promise<Tally> {
   const tally = emptyTally();
   tally.cases = cases.length;
   const ctx = { root: opts.root, dir: join(opts.dir, 'cases'), roadImage: seeds.roadImage, model: seeds.model };
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(ctx.dir, { recursive: true });
   const inProcess = cases.filter((c) => c.category !== 'path');
   let done = 0;

@@ -110,9 +110,17 @@ function mutated(rng: Rng, seeds: Seeds, category: Category): Omit<FuzzCase, 'id
   }
 }
 
-/** Case `id` of the run seeded with `seed`: the same pair always gives the same case. */
+/**
+ * Case `id` of the run seeded with `seed`: the same pair always gives the same case. The first
+ * ids are each special input and hostile path once, so every run covers them all.
+ */
 export function makeCase(seeds: Seeds, seed: number, id: number): FuzzCase {
   const rng = createRng(seed).fork(id);
+  if (id < SPECIALS.length) return { id, category: 'special', ...special(rng, seeds, SPECIALS[id]) };
+  if (id < SPECIALS.length + HOSTILE_PATHS.length) {
+    const path = HOSTILE_PATHS[id - SPECIALS.length];
+    return { id, category: 'path', seed: 'rgb-tiled-ovr.tif', mutation: path, ext: '.tif', path };
+  }
   const category = rng.weighted(CATEGORY_WEIGHTS);
   return { id, category, ...mutated(rng, seeds, category) };
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { loadModel, type Detector } from '../detect/model.js';
 import { runCount } from '../pipeline/run.js';
 import { openRaster } from '../raster/open.js';
@@ -76,7 +75,7 @@ let detector: Promise<Detector> | null = null;
 export async function checkCase(c: FuzzCase, ctx: CheckContext): Promise<Outcome> {
   detector ??= loadModel(ctx.model, { threads: 1 });
   const det = await detector;
-  const path = await materialize(c, join(ctx.dir), ctx.root);
+  const path = await materialize(c, ctx.dir, ctx.root);
   try {
     if (c.category === 'road') await exerciseRoad(ctx, path, det);
     else if (c.category === 'model' || c.ext === '.onnx') await exerciseModel(path);

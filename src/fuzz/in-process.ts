@@ -27,13 +27,27 @@ const WORKER_HEAP_MB = 1536;
 export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: InProcessOptions): Promise<Map<number, Result>> {
   const results = new Map<number, Result>();
   let worker: ChildProcess | null = null;
+  let last: FuzzCase | null = null;
+  let inFlight = false;
   try {
     for (const c of cases) {
       if (!worker) {
-        worker = fork(WORKER, [JSON.stringify(ctx)], { serialization: 'advanced', execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-        watchStderr(worker);
+        const w = fork(WORKER, [JSON.stringify(ctx)], { serialization: 'advanced', execArgv: [`--max-old-space-size=${WORKER_HEAP_MB}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+        watchStderr(w);
+        // A worker dying between cases (a rejection nobody awaited, surfacing late) is charged to the case before.
+        w.once('exit', (code, signal) => {
+          if (worker === w) worker = null;
+          if (!inFlight && last && !w.killed) {
+            const r: Result = { kind: 'crash', message: `worker died after the case (${signal ?? `exit ${code}`})${stderrTail(w)}` };
+            results.set(last.id, r);
+            opts.onResult?.(last, r, 0);
+          }
+        });
+        worker = w;
       }
       const w = worker;
+      last = c;
+      inFlight = true;
       const t0 = performance.now();
       const result = await new Promise<Result>((resolve) => {
         const done = (r: Result, dead: boolean) => {
@@ -59,6 +73,7 @@ export async function runInProcess(cases: FuzzCase[], ctx: CheckContext, opts: I
         if (opts.trace) process.stderr.write(`fuzz: case #${c.id} ${c.category} ${c.seed} [${c.mutation}]\n`);
         w.send(c);
       });
+      inFlight = false;
       results.set(c.id, result);
       opts.onResult?.(c, result, performance.now() - t0);
     }

@@ -110,6 +110,14 @@ const absurdSize: TiffMutation = (rng, data, layout) => {
   const he = entryOf(layout, TAG.height, ifd);
   if (we) setScalar(b, layout, we, w);
   if (he) setScalar(b, layout, he, h);
+  // One block as large as the claimed image keeps the block table consistent with the size.
+  if (rng.chance(0.3)) {
+    for (const [tag, v] of [[TAG.tileWidth, w], [TAG.tileHeight, h], [TAG.rowsPerStrip, h]]) {
+      const e = entryOf(layout, tag, ifd);
+      if (e) setScalar(b, layout, e, v);
+    }
+    return { bytes: out, mutation: `IFD ${ifd} claims ${w}×${h} pixels in one block` };
+  }
   return { bytes: out, mutation: `IFD ${ifd} claims ${w}×${h} pixels` };
 };
 

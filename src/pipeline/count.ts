@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
-import { openRaster, type RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/open.js';
 import { planTiles } from '../tiling/plan.js';
 import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';

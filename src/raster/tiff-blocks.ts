@@ -136,10 +136,10 @@ export class BlockReader {
    */
   private checkBlockSize(by: number, sample: number, bytes: number): void {
     const image = this.image;
-    const bits = this.planar === 2 ? image.getBitsPerSample(sample) : Array.from({ length: this.samplesPerPixel }, (_, i) => image.getBitsPerSample(i)).reduce((a, b) => a + b, 0);
+    const bits = this.planar === 2 ? sampleBits(image, sample) : Array.from({ length: this.samplesPerPixel }, (_, i) => sampleBits(image, i)).reduce((a, b) => a + b, 0);
     const rows = image.isTiled ? this.blockH : Math.min(this.blockH, this.height - by * this.blockH);
     const expected = Math.ceil((this.blockW * bits) / 8) * rows;
-    if (bytes < expected) throw new Error(`a block holds ${bytes} bytes of pixel data, ${expected} expected (corrupt or cut short)`);
+    if (!(bytes >= expected)) throw new Error(`a block holds ${bytes} bytes of pixel data, ${expected} expected (corrupt or cut short)`);
   }
 
   private block(bx: number, by: number, sample: number): Promise<TypedArray> {
@@ -205,6 +205,11 @@ export class BlockReader {
     }
     await Promise.all(jobs);
   }
+}
+
+/** Bits of sample `i`; a BitsPerSample tag with fewer values than samples (corrupt, or one value for all) repeats its first. */
+export function sampleBits(image: GeoTIFFImage, i: number): number {
+  return image.getBitsPerSample(i) ?? image.getBitsPerSample(0);
 }
 
 /** Kept apart (and small) so V8 optimises it per array type instead of going megamorphic. */

@@ -39,7 +39,7 @@ export async function readTiffGeoreferencing(
   const height = image.getHeight();
   const notes: string[] = [];
   const keys = image.getGeoKeys() as GeoKeys | null;
-  const transform = geoTransformFromTags({
+  let transform = geoTransformFromTags({
     modelPixelScale: fd.getValue('ModelPixelScale') as ArrayLike<number> | undefined,
     modelTiepoint: (await fd.loadValue('ModelTiepoint')) as ArrayLike<number> | undefined,
     modelTransformation: fd.getValue('ModelTransformation') as ArrayLike<number> | undefined,
@@ -55,6 +55,16 @@ export async function readTiffGeoreferencing(
       `${path}: georeferencing fitted as an affine transform to ${transform.gcpCount} ground control points (misfit ${transform.rmsPixels.toFixed(2)} px RMS)`,
     );
   }
+  // Corrupt scale or tiepoint tags (NaN, infinite, zero pixel size) make a transform that cannot
+  // map pixels to coordinates and back; proj4 throws on such points deep inside the pipeline.
+  let badTransform: string | null = null;
+  if (transform.kind !== 'none') {
+    const t = transform.geoTransform;
+    if (!t.every(Number.isFinite) || !(Math.abs(t[1] * t[5] - t[2] * t[4]) > 0)) {
+      badTransform = `an unusable geotransform [${t.join(', ')}]`;
+      transform = { kind: 'none' };
+    }
+  }
   const crs = crsFromGeoKeys(keys);
   let crsProblem: string | null = null;
   if (isCrsProblem(crs)) crsProblem = crs.reason;
@@ -62,6 +72,7 @@ export async function readTiffGeoreferencing(
   const geoTransform = transform.kind === 'none' ? null : transform.geoTransform;
   const earth = imageCrs?.earth ?? false;
   const georeferenced = geoTransform !== null && imageCrs !== null && earth;
+  if (badTransform) notes.push(`${path}: has ${badTransform}; treated as not georeferenced`);
   if (geoTransform && crsProblem) notes.push(`${path}: has ${crsProblem}; treated as not georeferenced`);
   if (geoTransform && imageCrs && !earth) {
     notes.push(`${path}: CRS "${imageCrs.name}" is not on Earth; outputs carry pixel and image-CRS coordinates only, no WGS84`);
@@ -78,7 +89,7 @@ export async function readTiffGeoreferencing(
     if (unit !== null) gsd_m = gridGsd(geoTransform, unit);
   }
   if (gsd_m === null && !allowNoGsd) {
-    if (crsProblem) throw new SatcountError(`${path}: has ${crsProblem}; pass --gsd <metres per pixel> to read it without georeferencing`);
+    if (crsProblem || badTransform) throw new SatcountError(`${path}: has ${badTransform ?? crsProblem}; pass --gsd <metres per pixel> to read it without georeferencing`);
     throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
   }
   return {

@@ -1,21 +1,21 @@
 import type { GeoTIFF, GeoTIFFImage, TypedArray } from 'geotiff';
 import { SatcountError, type PixelWindow, type RasterInfo, type RgbImage, type SampleType } from '../types.js';
 import { checkWindowSize, defaultBands, describeError, megapixels, parseNodata, resolveBands } from './common.js';
-import { registerFastDecoders } from './decoders.js';
+import { MAX_BLOCK_BYTES, registerFastDecoders } from './decoders.js';
 import { createGeoref } from './georef.js';
 import type { OpenOptions, RasterSource } from './open.js';
 import { allSet, blankInvalid, maskNodata, maskWhereZero, paletteToRgb, pickRgb, stretchChannel, validChannel, ycbcrToRgb } from './pixels.js';
 import { resampleRgb } from './resample.js';
 import { fileSize, openTiffFile } from './source.js';
 import { percentileStretch, type Stretch } from './stretch.js';
-import { sampleArray } from './tiff-blocks.js';
+import { sampleArray, sampleBits } from './tiff-blocks.js';
 import { readTiffGeoreferencing } from './tiff-georef.js';
 import { findLevels, images, type Level } from './tiff-levels.js';
 
 const PHOTOMETRIC = { whiteIsZero: 0, blackIsZero: 1, rgb: 2, palette: 3, mask: 4, ycbcr: 6 } as const;
 
 function sampleType(format: number, bits: number): SampleType | null {
-  if (format === 1 && bits <= 8) return 'uint8';
+  if (format === 1 && bits >= 1 && bits <= 8) return 'uint8';
   if (format === 1 && bits === 16) return 'uint16';
   if (format === 1 && bits === 32) return 'uint32';
   if (format === 2 && bits === 8) return 'int8';
@@ -73,6 +73,8 @@ async function buildSource(
   const fd = main.getFileDirectory();
   if (size !== null) await checkDataInFile(path, main, size);
   const spp = main.getSamplesPerPixel();
+  // Zero samples (or zero bits) would make every block "complete" at 0 bytes: nothing to read.
+  if (!(spp >= 1)) throw new SatcountError(`${path}: not a readable TIFF (it declares ${spp} samples per pixel)`);
   const bitsAll = Array.from((fd.getValue('BitsPerSample') as ArrayLike<number> | undefined) ?? [1]);
   const formatAll = Array.from((fd.getValue('SampleFormat') as ArrayLike<number> | undefined) ?? [1]);
   const bits = bitsAll[0];
@@ -284,6 +286,16 @@ async function checkDataInFile(path: string, image: GeoTIFFImage, size: number):
   if (!(bw > 0 && bh > 0) || !(needed <= offsets.length && needed <= counts.length)) {
     throw new SatcountError(
       `${path}: not a readable TIFF (it declares ${image.getWidth()}×${image.getHeight()} pixels in ${needed} blocks of ${bw}×${bh}, but lists ${Math.min(offsets.length, counts.length)})`,
+    );
+  }
+  // Blocks no decoder will take (decoders.ts) are refused now, not after planning every tile of a
+  // 10⁶ × 10⁶ image whose whole data is one block.
+  const spp = image.getSamplesPerPixel();
+  const pixelBits = image.planarConfiguration === 2 ? sampleBits(image, 0) : Array.from({ length: spp }, (_, i) => sampleBits(image, i)).reduce((a, b) => a + b, 0);
+  const blockBytes = Math.ceil((bw * pixelBits) / 8) * bh;
+  if (!(blockBytes <= MAX_BLOCK_BYTES)) {
+    throw new SatcountError(
+      `${path}: unsupported layout (blocks of ${bw}×${bh} pixels, ${megapixels(blockBytes)} MB each; satcount decodes blocks of up to ${MAX_BLOCK_BYTES / 1024 ** 2} MiB)`,
     );
   }
   let end = 0;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { SatcountError } from '../types.js';
 
 /** Temp files in flight, so a signal handler can remove them before the process exits. */
@@ -12,16 +12,37 @@ export function tempPathFor(path: string): string {
 }
 
 /**
+ * Creates a folder and its missing parents one level at a time. Node 20's recursive mkdir spins
+ * forever under /proc; walking up to the first existing ancestor fails there at once instead.
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    const st = await stat(at).catch(() => null);
+    if (st?.isDirectory()) break;
+    if (st) throw new SatcountError(`cannot create output folder ${dir}: ${at} is a file`);
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new SatcountError(`cannot create output folder ${dir}: ${code ?? (e as Error).message}`);
+    }
+  }
+}
+
+/**
  * Runs `write` against a temp file beside `path`, then renames it into place, so a reader never
  * sees a half-written result, even if the process is killed mid-write.
  */
 export async function withAtomicFile(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
-  const dir = dirname(path);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new SatcountError(`cannot create output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  await ensureDir(dirname(path));
   const temp = tempPathFor(path);
   pending.add(temp);
   try {

@@ -27,7 +27,7 @@ export function overlaySvg(width: number, height: number, k: number, detections:
     const d = pathData(road.lines, k);
     parts.push(`<path d="${d}" fill="none" stroke="#ffffff" stroke-opacity="0.18" stroke-width="${(2 * road.corridorPx * k).toFixed(1)}" stroke-linecap="round" stroke-linejoin="round"/>`);
     for (const q of road.queues) {
-      parts.push(`<path d="${pathData(q.lines, k)}" fill="none" stroke="${COLOURS[q.direction]}" stroke-opacity="0.45" stroke-width="${Math.max(4, 0.6 * road.corridorPx * k).toFixed(1)}"/>`);
+      parts.push(`<path d="${pathData(q.lines, k)}" fill="none" stroke="${COLOURS[q.direction]}" stroke-opacity="0.22" stroke-width="${Math.max(4, 0.6 * road.corridorPx * k).toFixed(1)}"/>`);
     }
     parts.push(`<path d="${d}" fill="none" stroke="#ffffff" stroke-width="1.5" stroke-dasharray="6,4"/>`);
   }

@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeGeoTiff } from '../raster/write-geotiff.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { ensureDir, writeFileAtomic } from '../report/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
 
@@ -27,7 +26,7 @@ export function scenePaths(outPath: string): ScenePaths {
 export async function writeScene(outPath: string, opts: SynthOptions): Promise<RenderedScene & { paths: ScenePaths }> {
   const scene = await renderScene(opts);
   const paths = scenePaths(outPath);
-  await mkdir(dirname(paths.image), { recursive: true });
+  await ensureDir(dirname(paths.image));
   const { raster } = scene;
   const overviews = [2, 4, 8].filter((f) => Math.max(raster.width, raster.height) / f >= 512);
   await writeGeoTiff(
