@@ -10,18 +10,11 @@ import { renderScene, type SceneTruth } from '../src/synth/scene.js';
 import { parseLonLat, parseSize } from '../src/synth/options.js';
 import { writeScene } from '../src/synth/write.js';
 import { SatcountError, type PixelPoint } from '../src/types.js';
+import { hasGdal } from './helpers/gdal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-synth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasGdal = (() => {
-  try {
-    execFileSync('gdalinfo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const small = { width: 520, height: 300, queueLength: 80 } as const;
 const sha = (b: Uint8Array | Buffer) => createHash('sha256').update(b).digest('hex');

@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { fromFile } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../src/raster/write-geotiff.js';
+import { hasGdal } from './helpers/gdal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-wgt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasGdal = (() => {
-  try {
-    execFileSync('gdalinfo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** A deterministic pattern so any misplaced tile or sample shows up. */
 function pattern(x: number, y: number, b: number): number {
