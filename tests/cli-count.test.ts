@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { satcount } from './helpers/cli.js';
+import { hasGdal } from './helpers/gdal.js';
 import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-cli-'));
@@ -61,6 +63,14 @@ describe('satcount count', () => {
     expect(glon).toBeLessThan(16);
     expect(glat).toBeGreaterThan(49);
     expect(glat).toBeLessThan(50);
+
+    if (hasGdal) {
+      // What QGIS will see: OGR reads it as WGS84 points, one feature per vehicle.
+      const ogr = execFileSync('ogrinfo', ['-ro', '-al', '-so', join(out, 'r.geojson')], { encoding: 'utf8' });
+      expect(ogr).toMatch(new RegExp(`Feature Count: ${squares.length}`));
+      expect(ogr).toMatch(/Geometry: Point/);
+      expect(ogr).toMatch(/WGS 84/);
+    }
 
     const csv = readFileSync(join(out, 'r.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^id,class,score,x1,y1,x2,y2,center_x,center_y,crs_x,crs_y,lon,lat/);
