@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { satcount } from './helpers/cli.js';
 import { hasGdal } from './helpers/gdal.js';
 import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const png = join(dir, 'squares.png');
 const tif = join(dir, 'squares.tif');
 

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { satcount } from './helpers/cli.js';
 import { BLOB_MODEL, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-eis-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const W = 600;
 const H = 400;
 const squares: Square[] = [];

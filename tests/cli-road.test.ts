@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { satcount } from './helpers/cli.js';
 import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-road-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const GSD = 0.3;
 const ROAD_Y = 200;
 const px = (m: number) => m / GSD;
