@@ -175,3 +175,16 @@ describe('renderProfilePlot', () => {
     expect(readdirSync(dir)).toEqual(['profile.png']);
   });
 });
+
+describe('findQueues with vehicle lengths', () => {
+  it('measures gaps between bumpers, so a jam of trucks with one missed truck stays one queue', () => {
+    // 16 m trucks nose to tail with 2 m gaps: centres 18 m apart; the one at 90 m was missed.
+    const seen = vehicles('forward', 0, 180, 18).filter((v) => v.chainage_m !== 90);
+    const halfLengths = seen.map(() => 8);
+    const [q] = findQueues(seen, { queueHead: 'end', hidden: [], ...whole(1000), halfLengths });
+    // Centre to centre the hole is 36 m (> 25 m); bumper to bumper it is 20 m.
+    expect(q).toMatchObject({ start_m: -8, end_m: 188, length_m: 196, vehicles_observed: 10 });
+    const [centres] = findQueues(seen, { queueHead: 'end', hidden: [], ...whole(1000) });
+    expect(centres).toMatchObject({ start_m: 108, end_m: 180 });
+  });
+});

@@ -27,6 +27,8 @@ export interface RoadContext {
   model: RoadModel;
   /** Corridor half-width in full-resolution pixels. */
   corridorPx: number;
+  /** Metres per full-resolution pixel. */
+  gsd: number;
 }
 
 export interface RoadAnalysis {
@@ -49,7 +51,7 @@ export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gs
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);
-  return { opts, frame, model, corridorPx: opts.corridor_m / gsd };
+  return { opts, frame, model, corridorPx: opts.corridor_m / gsd, gsd };
 }
 
 /** Only tiles whose core meets the corridor: every point of the corridor lies in one of their cores. */
@@ -78,6 +80,9 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
   });
   const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.visibility(p), { driveSide: opts.driveSide });
   const queues = findQueues(placements, {
+    // A box's long side is close to the vehicle's length at any heading (a 4.5 × 1.8 m car at
+    // 45° makes a 4.5 m box), so queue gaps are free road between bumpers, trucks included.
+    halfLengths: detections.map((d) => (Math.max(d.bbox_px[2] - d.bbox_px[0], d.bbox_px[3] - d.bbox_px[1]) * ctx.gsd) / 2),
     queueHead: opts.queueHead,
     hidden,
     coveredRanges: model.coveredRanges,

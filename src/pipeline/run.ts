@@ -3,7 +3,7 @@ import { detectionsCsv } from '../report/csv.js';
 import { toGeoJson } from '../report/geojson.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { writeOverlay } from '../report/overlay.js';
-import { SatcountError, type Detection } from '../types.js';
+import { SatcountError } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { renderProfilePlot } from '../report/profile-plot.js';
 import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
@@ -72,26 +72,11 @@ function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
   };
 }
 
-/**
- * The road stage measures queues between vehicle centres; analysts measure a queue from the front
- * of its first vehicle to the back of its last. Each end that is a vehicle moves out by half that
- * vehicle's length (the long side of its box, close enough at any heading for a car or a truck).
- */
-function bumperToBumper(q: RoadAnalysis['queues'][number], detections: Detection[], gsd: number): RoadAnalysis['queues'][number] {
-  const halfLength = (chainage: number) => {
-    const d = detections.find((x) => x.road?.direction === q.direction && Math.abs(x.road.chainage_m - chainage) < 0.01);
-    return d ? (Math.max(d.bbox_px[2] - d.bbox_px[0], d.bbox_px[3] - d.bbox_px[1]) * gsd) / 2 : 0;
-  };
-  const before = halfLength(q.start_m);
-  const after = halfLength(q.end_m);
-  return { ...q, start_m: q.start_m - before, end_m: q.end_m + after, length_m: q.length_m + before + after };
-}
-
 /** Fills the road parts of a result: per-detection placement, counts by direction, queues, profile. */
 function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void {
   result.counts.on_road = a.placed;
   result.counts.by_direction = a.byDirection;
-  result.queues = a.queues.map((q) => queueReport(bumperToBumper(q, result.detections, result.image.gsd_m)));
+  result.queues = a.queues.map(queueReport);
   result.profile = a.profile;
   result.road = {
     file: ctx.opts.path,

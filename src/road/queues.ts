@@ -18,6 +18,12 @@ export interface QueueOptions {
   length_m: number;
   /** Fewer vehicles than this do not make a queue. */
   minVehicles?: number;
+  /**
+   * Half of each vehicle's length along the road, metres, aligned with `placed`. Gaps are then the
+   * free road between bumpers, and queue ends the outer bumpers: with trucks 16 m long, centre
+   * distances alone would break a jam at every truck. Default: 0 (centre to centre).
+   */
+  halfLengths?: readonly number[];
 }
 
 /** A lane must hold this share of a queue's vehicles to count among its lanes. */
@@ -31,7 +37,7 @@ const LANE_SHARE = 0.1;
  * inside the queue is then filled with the queue's observed vehicles per lane-metre over its
  * visible length, and each fill is listed in `filled`. Hidden road between the head end of the
  * line and the first vehicle is filled the same way (a queue starts at its head), except beyond
- * the image edge. Lengths run between vehicle centres.
+ * the image edge. Lengths run between the outer bumpers (vehicle centres when no `halfLengths`).
  *
  * @example findQueues(placements, { queueHead: 'end', hidden, coveredRanges: road.coveredRanges, length_m: road.length_m })
  */
@@ -42,7 +48,7 @@ export function findQueues(placed: readonly (RoadPlacement | null)[], opts: Queu
     const headAtEnd = direction === 'forward';
     const hidden = hiddenFor(direction, opts);
     const queue = headQueue(
-      placed.filter((p): p is RoadPlacement => p !== null && p.direction === direction),
+      placed.flatMap((p, i) => (p !== null && p.direction === direction ? [{ ...p, half: opts.halfLengths?.[i] ?? 0 }] : [])),
       direction,
       headAtEnd,
       hidden,
@@ -61,7 +67,7 @@ interface Span {
 }
 
 function headQueue(
-  vehicles: RoadPlacement[],
+  vehicles: (RoadPlacement & { half: number })[],
   direction: Direction,
   headAtEnd: boolean,
   hiddenChainage: HiddenStretch[],
@@ -86,8 +92,8 @@ function headQueue(
   for (const item of sorted) {
     const piece = pieces[pieces.length - 1];
     const prev = piece?.items[piece.items.length - 1];
-    if (prev && item.u - prev.u <= maxGap) piece.items.push(item);
-    else pieces.push({ items: [item], bridgeable: prev !== undefined && joins(prev.u, item.u, hidden, maxGap), visible: 0 });
+    if (prev && item.u - item.v.half - (prev.u + prev.v.half) <= maxGap) piece.items.push(item);
+    else pieces.push({ items: [item], bridgeable: prev !== undefined && joins(prev.u + prev.v.half, item.u - item.v.half, hidden, maxGap), visible: 0 });
     if (!isHidden(item.u)) pieces[pieces.length - 1].visible++;
   }
   // A queue needs `minVehicles` seen outside hidden road; the first such run from the head wins.
@@ -107,8 +113,9 @@ function headQueue(
   }
   if (runVisible < minVehicles) return null;
 
-  const uTail = queueRun[queueRun.length - 1].u;
-  const uHead = headThroughHidden(queueRun[0].u, hidden, maxGap);
+  const last = queueRun[queueRun.length - 1];
+  const uTail = last.u + last.v.half;
+  const uHead = headThroughHidden(queueRun[0].u - queueRun[0].v.half, hidden, maxGap);
   const inside = hidden
     .map((h) => ({ a: Math.max(h.a, uHead), b: Math.min(h.b, uTail), reason: h.reason }))
     .filter((h) => h.b > h.a);
