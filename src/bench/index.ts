@@ -27,7 +27,7 @@ const add = (k: string, v: string) => {
 function countRows(label: string, c: CountFigures) {
   const km2 = (c.width * c.height * c.gsd_m * c.gsd_m) / 1e6;
   add(`${label}: wall time`, `${c.wall_s.toFixed(1)} s for ${c.tiles} tiles (${(c.tiles / c.wall_s).toFixed(1)} tiles/s)`);
-  add(`${label}: throughput`, `${((c.width * c.height) / 1e6 / c.wall_s).toFixed(1)} MP/s, ${(km2 / c.wall_s).toFixed(3)} km²/s at ${c.gsd_m} m`);
+  add(`${label}: throughput`, `${((c.width * c.height) / 1e6 / c.wall_s).toFixed(1)} MP/s, ${(km2 / c.wall_s).toFixed(3)} km²/s at ${c.gsd_m.toFixed(2)} m`);
   add(`${label}: inside session.run`, `${c.inference_s.toFixed(1)} s; outside ${(100 * (1 - c.inference_s / c.wall_s)).toFixed(1)} % of wall time`);
   add(`${label}: peak RSS`, `${c.peak_rss_mb.toFixed(0)} MB`);
 }
