@@ -3,16 +3,12 @@ import type { Polyline } from './polyline.js';
 import { fbm, type Rng } from './prng.js';
 import type { Sun } from './sun.js';
 import type { Colour, RoadProfile } from './traffic.js';
+import type { Footprint } from './vehicles.js';
 
 export const SHADOW: Colour = [0.42, 0.45, 0.56, 0.42];
 
-interface Building {
-  cx: number;
-  cy: number;
-  ax: number;
-  ay: number;
-  halfLen: number;
-  halfWid: number;
+/** A building's footprint is a rectangle like a vehicle's, with a height for its shadow. */
+interface Building extends Footprint {
   height: number;
   roof: Colour;
   gable: boolean;
