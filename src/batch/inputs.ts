@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { SatcountError } from '../types.js';
 import { isBatchOutputImage } from './names.js';
+import { isUrl } from '../raster/source.js';
 
 export const IMAGE_EXTENSIONS = ['tif', 'tiff', 'png', 'jpg', 'jpeg'];
-const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /**
  * Expands folders (their images, recursively) and glob patterns into a sorted, de-duplicated list

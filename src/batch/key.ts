@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelInfo } from '../types.js';
 import type { RunOptions } from '../pipeline/run.js';
+import { isUrl } from '../raster/source.js';
 
-const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /** Size and modification time stand in for content: hashing every input would cost a full read. */
 async function fileStamp(path: string): Promise<string> {

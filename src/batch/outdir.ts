@@ -1,9 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
-import { ensureDir } from '../report/atomic.js';
+import { ensureDir, tempFileOwner } from '../report/atomic.js';
 import { join } from 'node:path';
-
-/** Temp files are named `.<file>.<pid>.<random>.tmp` by report/atomic.ts. */
-const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 function processAlive(pid: number): boolean {
   try {
@@ -23,7 +20,7 @@ function processAlive(pid: number): boolean {
 export async function prepareOutDir(dir: string): Promise<void> {
   await ensureDir(dir);
   for (const name of await readdir(dir)) {
-    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    const pid = tempFileOwner(name);
     if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(dir, name), { force: true });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { loadModel } from '../detect/model.js';
 import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
+import { ROAD_DEFAULTS } from '../pipeline/road.js';
 import { runCount } from '../pipeline/run.js';
 import { openRaster } from '../raster/open.js';
 
@@ -11,7 +12,7 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function count(image: string, road?: string) {
   const t0 = performance.now();
-  const run = await runCount(image, road ? { road: { path: road, crs: 'pixel', corridor_m: 15, driveSide: 'right', maxGap_m: 25, queueHead: 'end', profileBin_m: 100 } } : {});
+  const run = await runCount(image, road ? { road: { ...ROAD_DEFAULTS, path: road, crs: 'pixel' } } : {});
   const wall = (performance.now() - t0) / 1000;
   await run.close();
   const r = run.result;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isUrl } from '../raster/source.js';
 import { SatcountError } from '../types.js';
 
 /** An expected value: exact, or within an absolute and/or relative tolerance (the looser wins). */
@@ -50,7 +51,7 @@ export function parseCheckSpec(text: string, file: string): CheckSpec {
   const cases = (doc as { cases?: unknown })?.cases;
   if (!Array.isArray(cases) || cases.length === 0) fail(file, 'needs a non-empty "cases" array');
   const base = dirname(file);
-  const at = (p: string) => (isAbsolute(p) || /^https?:\/\//.test(p) ? p : resolve(base, p));
+  const at = (p: string) => (isAbsolute(p) || isUrl(p) ? p : resolve(base, p));
   return {
     path: file,
     cases: cases.map((c: unknown, i: number): CheckCase => {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { bandList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
+import { ROAD_DEFAULTS } from '../pipeline/road.js';
 
 /** Flags shared by every command that reads images and runs the model (CONTRACT.md "Common flags"). */
 export function addModelOptions(cmd: Command): Command {
@@ -19,11 +20,11 @@ export function addRoadOptions(cmd: Command): Command {
   return cmd
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
-    .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, 15)
-    .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default('right'))
-    .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, 25)
-    .addOption(new Option('--queue-head <end>', 'which end of the line the queue waits at').choices(['start', 'end']).default('end'))
-    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, 100);
+    .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, ROAD_DEFAULTS.corridor_m)
+    .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default(ROAD_DEFAULTS.driveSide))
+    .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, ROAD_DEFAULTS.maxGap_m)
+    .addOption(new Option('--queue-head <end>', 'which end of the line the queue waits at').choices(['start', 'end']).default(ROAD_DEFAULTS.queueHead))
+    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, ROAD_DEFAULTS.profileBin_m);
 }
 
 export function addOutputOptions(cmd: Command): Command {

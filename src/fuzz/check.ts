@@ -4,6 +4,7 @@ import { openRaster } from '../raster/open.js';
 import { SatcountError, type PixelWindow } from '../types.js';
 import type { FuzzCase } from './cases.js';
 import { cleanUp, materialize } from './materialize.js';
+import { ROAD_DEFAULTS } from '../pipeline/road.js';
 
 /** How one case ended: an exit code a user would see, or a crash (any error that is not a SatcountError). */
 export type Outcome = { kind: 'exit'; code: 0 | 2 | 3; message?: string } | { kind: 'crash'; message: string };
@@ -45,7 +46,7 @@ async function exerciseImage(path: string, detector: Detector): Promise<void> {
 }
 
 async function exerciseRoad(ctx: CheckContext, roadPath: string, detector: Detector): Promise<void> {
-  const road = { path: roadPath, corridor_m: 15, driveSide: 'right' as const, maxGap_m: 25, queueHead: 'end' as const, profileBin_m: 100 };
+  const road = { ...ROAD_DEFAULTS, path: roadPath };
   const run = await runCount(ctx.roadImage, { gsd: GSD, maxMegapixels: MAX_MEGAPIXELS, detector, road });
   await run.close();
 }

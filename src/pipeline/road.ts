@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { RasterSource } from '../raster/open.js';
 import {
-  buildRoadModel, densityProfile, findQueues, hiddenStretches, makeFrame, parseRoad, placeOnRoad, sliceRoad, tilesMeetingCorridor,
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, sliceRoad, tilesMeetingCorridor,
   type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadModel,
 } from '../road/index.js';
-import { SatcountError, type Detection, type Direction, type LonLat, type PixelPoint, type Tile } from '../types.js';
+import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
 
 export interface RoadRunOptions {
@@ -19,6 +18,15 @@ export interface RoadRunOptions {
   profileBin_m: number;
   profilePlot?: string;
 }
+
+/** Road settings when the user gives none: the CLI's defaults and the library's. */
+export const ROAD_DEFAULTS = {
+  corridor_m: 15,
+  driveSide: 'right',
+  maxGap_m: 25,
+  queueHead: 'end',
+  profileBin_m: 100,
+} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'profilePlot'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -40,14 +48,7 @@ export interface RoadAnalysis {
 }
 
 export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
-  let text: string;
-  try {
-    text = await readFile(opts.path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SatcountError(`${opts.path}: cannot read road file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? (e as Error).message})`);
-  }
-  const input = parseRoad(text, opts.path, { roadCrs: opts.crs });
+  const input = await loadRoad(opts.path, { roadCrs: opts.crs });
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);

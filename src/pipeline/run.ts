@@ -113,7 +113,6 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
     const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
     if (road && analysis) applyRoad(result, road, analysis);
-    result.timing.total_s = Math.round(performance.now() - t0) / 1000;
     return { result, source, detector, road, close };
   } catch (e) {
     await close();

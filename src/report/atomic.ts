@@ -11,6 +11,12 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** The process that named a temp file made by tempPathFor, or null for any other name. */
+export function tempFileOwner(name: string): number | null {
+  const pid = Number(/^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1]);
+  return pid > 0 ? pid : null;
+}
+
 /**
  * Creates a folder and its missing parents one level at a time. Node 20's recursive mkdir spins
  * forever under /proc; walking up to the first existing ancestor fails there at once instead.

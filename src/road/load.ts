@@ -39,7 +39,9 @@ export async function loadRoad(file: string, opts: ParseRoadOptions = {}): Promi
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new SatcountError(`road ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message);
+    throw new SatcountError(`road ${file}: cannot read (${why})`);
   }
   return parseRoad(text, file, opts);
 }

@@ -1,4 +1,4 @@
-import type { RoadRunOptions } from '../../pipeline/road.js';
+import { ROAD_DEFAULTS, type RoadRunOptions } from '../../pipeline/road.js';
 
 export interface RoadFlags {
   road?: string;
@@ -17,11 +17,11 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
     road: {
       path: flags.road,
       crs: flags.roadCrs,
-      corridor_m: flags.corridor ?? 15,
-      driveSide: flags.driveSide ?? 'right',
-      maxGap_m: flags.maxGap ?? 25,
-      queueHead: flags.queueHead ?? 'end',
-      profileBin_m: flags.profileBin ?? 100,
+      corridor_m: flags.corridor ?? ROAD_DEFAULTS.corridor_m,
+      driveSide: flags.driveSide ?? ROAD_DEFAULTS.driveSide,
+      maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
+      queueHead: flags.queueHead ?? ROAD_DEFAULTS.queueHead,
+      profileBin_m: flags.profileBin ?? ROAD_DEFAULTS.profileBin_m,
       profilePlot: flags.profilePlot,
     },
   };
