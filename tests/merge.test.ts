@@ -58,6 +58,21 @@ describe('iou and nms', () => {
     expect(nms(items, 0.3).map((i) => i.score)).toEqual([0.9, 0.5]);
   });
 
+  test('nms drops a car-sized box on a truck it also found whole, either way round', () => {
+    const truck = { box: [0, 0, 50, 12] as const, score: 0.6 };
+    const cab = { box: [36, 1, 50, 11] as const, score: 0.7 }; // IoU 0.23 with the truck
+    expect(nms([truck, cab], 0.5)).toEqual([cab]);
+    expect(nms([{ ...truck, score: 0.8 }, cab], 0.5).map((i) => i.score)).toEqual([0.8]);
+  });
+
+  test('nms keeps cars parked diagonally side by side', () => {
+    // 45° cars 4.5 m × 1.8 m at 0.3 m/px, 2.5 m apart across their heading: boxes 21.2 px square.
+    const side = (4.5 + 1.8) / Math.SQRT2 / 0.3;
+    const step = 2.5 / Math.SQRT2 / 0.3;
+    const cars = Array.from({ length: 5 }, (_, k) => ({ box: [k * step, k * step, k * step + side, k * step + side] as const, score: 0.9 - k * 0.01 }));
+    expect(nms(cars, 0.5)).toHaveLength(5);
+  });
+
   test('nms gives the same answer whatever the input order', () => {
     const items = Array.from({ length: 200 }, (_, i) => ({ box: [(i * 7) % 90, (i * 13) % 90, ((i * 7) % 90) + 12, ((i * 13) % 90) + 12] as const, score: (i % 5) / 5 }));
     const a = nms(items, 0.4);

@@ -60,16 +60,30 @@ def iou_matrix(a, b):
     return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
 
 
+# A box nested in or around a kept one (share of the smaller above this) is the same vehicle,
+# as in the TypeScript pipeline (src/merge/boxes.ts NESTED_OVERLAP).
+NESTED_OVERLAP = 0.8
+
+
+def overlap_of_smaller(a, b):
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return ix * iy / np.maximum(np.minimum(area_a[:, None], area_b[None, :]), 1e-9)
+
+
 def nms(boxes, scores, thr):
     order = np.argsort(-scores, kind="stable")
     keep = []
     suppressed = np.zeros(len(boxes), bool)
-    ious = iou_matrix(boxes, boxes) if len(boxes) else None
+    if len(boxes):
+        same = (iou_matrix(boxes, boxes) > thr) | (overlap_of_smaller(boxes, boxes) > NESTED_OVERLAP)
     for i in order:
         if suppressed[i]:
             continue
         keep.append(i)
-        suppressed |= ious[i] > thr
+        suppressed |= same[i]
     return np.array(keep, np.int64)
 
 
