@@ -205,9 +205,12 @@ describe('scores and summarize', () => {
     const row = (tp: number, fp: number, fn: number, count_error_pct: number | null): ImageRow => ({
       image: 'x', gt: tp + fn, detected: tp + fp, tp, fp, fn, ignored: 0,
       ...scores({ tp, fp, fn }), count_error: fp - fn, count_error_pct, gsd_m: 0.3, gsd_source: 'option',
+      area_km2: 0.25, fp_per_km2: fp / 0.25,
     });
     const t = summarize([row(9, 1, 0, 10), row(1, 0, 3, -75)], { iou: 0.3, simulate_gsd: 0.3, classes: 'car' });
     expect(t).toMatchObject({ tp: 10, fp: 1, fn: 3, gt: 13, detected: 11, mae: 2, max_abs_count_error_pct: 75, matching: 'greedy-by-score' });
+    expect(t.area_km2).toBeCloseTo(0.5);
+    expect(t.fp_per_km2).toBeCloseTo(2);
     expect(t.f1).toBeCloseTo(20 / 24);
   });
 });
@@ -279,6 +282,18 @@ describe('evaluate', () => {
     await expect(evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles }, async () => [])).rejects.toThrow(/give --gsd/);
     const report = await evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles, gsd: 0.3 }, async () => []);
     expect(report.images[0]).toMatchObject({ gt: 0, detected: 0, f1: null, count_error_pct: null, gsd_source: 'option' });
+  });
+
+  it('reports false alarms per km² of ground, as on vehicle-free imagery', async () => {
+    const path = join(dir, 'field.png');
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#4a6' } }).png().toFile(path);
+    // 200 × 100 px at 0.5 m is 0.005 km²; two detections where nothing is labelled.
+    const detect = async () => [det([10, 10, 20, 15], 0.9), det([50, 50, 60, 55], 0.6)];
+    const report = await evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles, gsd: 0.5 }, detect);
+    expect(report.images[0].fp).toBe(2);
+    expect(report.images[0].area_km2).toBeCloseTo(0.005);
+    expect(report.totals.fp_per_km2).toBeCloseTo(400);
+    expect(formatTable(report)).toMatch(/field\.png\s+0\s+2\s+0\s+2\s+0\s+0\.000\s+-\s+0\.000\s+\+2\s+-\s+400\s+0\.500/);
   });
 });
 

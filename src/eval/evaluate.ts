@@ -54,8 +54,10 @@ export async function evaluate(images: readonly EvalImage[], opts: EvalOptions, 
       image = degraded.image;
       boxes = boxes.map((l) => ({ ...l, box: scaleBox(l.box, degraded.scale) }));
     }
-    const detections = await detect(image, simulate ?? gsd);
-    rows.push(imageRow(path, boxes, detections, iouThreshold, opts.classes, simulate ?? gsd, source));
+    const presented = simulate ?? gsd;
+    const detections = await detect(image, presented);
+    const areaKm2 = (image.width * image.height * presented * presented) / 1e6;
+    rows.push(imageRow(path, boxes, detections, iouThreshold, opts.classes, presented, areaKm2, source));
   }
   return { images: rows, totals: summarize(rows, { iou: iouThreshold, simulate_gsd: simulate, classes: opts.classes.describe }) };
 }
@@ -67,6 +69,7 @@ function imageRow(
   iouThreshold: number,
   classes: ClassFilter,
   gsd: number,
+  areaKm2: number,
   source: GsdSource,
 ): ImageRow {
   const m = matchDetections(labels, detections, iouThreshold, classes);
@@ -83,6 +86,8 @@ function imageRow(
     ...scores(m),
     ...countError(detected, gt),
     gsd_m: gsd,
+    area_km2: areaKm2,
+    fp_per_km2: areaKm2 > 0 ? m.fp / areaKm2 : 0,
     gsd_source: source,
   };
 }

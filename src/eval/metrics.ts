@@ -29,6 +29,7 @@ export interface SummaryOptions {
 export function summarize(rows: readonly ImageRow[], opts: SummaryOptions): EvalTotals {
   const sum = (key: 'tp' | 'fp' | 'fn' | 'ignored' | 'gt' | 'detected') => rows.reduce((s, r) => s + r[key], 0);
   const counts = { tp: sum('tp'), fp: sum('fp'), fn: sum('fn'), ignored: sum('ignored') };
+  const area = rows.reduce((s, r) => s + r.area_km2, 0);
   const pcts = rows.map((r) => r.count_error_pct).filter((p): p is number => p !== null).map(Math.abs);
   return {
     images: rows.length,
@@ -38,6 +39,8 @@ export function summarize(rows: readonly ImageRow[], opts: SummaryOptions): Eval
     ...scores(counts),
     mae: rows.length > 0 ? rows.reduce((s, r) => s + Math.abs(r.count_error), 0) / rows.length : 0,
     max_abs_count_error_pct: pcts.length > 0 ? Math.max(...pcts) : null,
+    area_km2: area,
+    fp_per_km2: area > 0 ? counts.fp / area : 0,
     iou: opts.iou,
     simulate_gsd: opts.simulate_gsd,
     matching: 'greedy-by-score',

@@ -8,7 +8,7 @@ import type { EvalReport } from './types.js';
  * @example console.log(formatTable(report));
  */
 export function formatTable(report: EvalReport): string {
-  const header = ['image', 'gt', 'det', 'tp', 'fp', 'fn', 'prec', 'recall', 'f1', 'count err', 'err %', 'm/px'];
+  const header = ['image', 'gt', 'det', 'tp', 'fp', 'fn', 'prec', 'recall', 'f1', 'count err', 'err %', 'fp/km²', 'm/px'];
   const rows = report.images.map((r) => [
     basename(r.image),
     String(r.gt),
@@ -21,6 +21,7 @@ export function formatTable(report: EvalReport): string {
     ratio(r.f1),
     signed(r.count_error),
     r.count_error_pct === null ? '-' : `${signed(Math.round(r.count_error_pct))}%`,
+    perKm2(r.fp_per_km2),
     r.gsd_m.toFixed(3),
   ]);
   const t = report.totals;
@@ -36,6 +37,7 @@ export function formatTable(report: EvalReport): string {
     ratio(t.f1),
     `MAE ${t.mae.toFixed(2)}`,
     t.max_abs_count_error_pct === null ? '-' : `max ${Math.round(t.max_abs_count_error_pct)}%`,
+    perKm2(t.fp_per_km2),
     t.simulate_gsd === null ? '' : t.simulate_gsd.toFixed(3),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length), total[i].length));
@@ -50,6 +52,10 @@ export function formatTable(report: EvalReport): string {
 
 function ratio(v: number | null): string {
   return v === null ? '-' : v.toFixed(3);
+}
+
+function perKm2(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
 }
 
 function signed(v: number): string {

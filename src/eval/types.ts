@@ -71,6 +71,10 @@ export interface ImageRow extends MatchCounts {
   count_error_pct: number | null;
   /** Metres per pixel the image was presented to the detector at. */
   gsd_m: number;
+  /** Ground area of the whole image (nodata included), km². */
+  area_km2: number;
+  /** False positives per km² of ground: on an image with no vehicle, the false-alarm rate. */
+  fp_per_km2: number;
   /** Where the source pixel size came from. */
   gsd_source: GsdSource;
 }
@@ -89,6 +93,9 @@ export interface EvalTotals extends MatchCounts {
   mae: number;
   /** Largest |count_error_pct| over images with vehicles; null when none has any. */
   max_abs_count_error_pct: number | null;
+  area_km2: number;
+  /** All false positives over all the ground evaluated. */
+  fp_per_km2: number;
   iou: number;
   simulate_gsd: number | null;
   matching: 'greedy-by-score';
