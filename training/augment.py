@@ -48,6 +48,34 @@ def simulate_gsd(img, src_gsd, sim_gsd, model_gsd=0.3, blur_sigma=0.6, noise_sig
     return out, src_gsd / model_gsd
 
 
+def pansharpen_chroma(img, factor):
+    """Colour at `factor` times the pixel size, brightness at full resolution: what a
+    pansharpened product (WorldView, Pleiades, SkySat) looks like, with colour bleeding
+    around small bright objects."""
+    ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)
+    h, w = img.shape[:2]
+    small = cv2.resize(ycc[:, :, 1:], (max(1, int(w / factor)), max(1, int(h / factor))), interpolation=cv2.INTER_AREA)
+    ycc[:, :, 1:] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
+
+
+def cast_shadow(img, rng, gsd):
+    """Darken a soft-edged blob 8-30 m across, as a building or tree shadow falling over
+    the road and the vehicles on it (dark cars in shadow are the ones a detector misses)."""
+    h, w = img.shape[:2]
+    mask = np.zeros((h, w), np.float32)
+    centre = rng.uniform(0, 1, 2) * (w, h)
+    radius = rng.uniform(4, 15) / gsd
+    angles = np.sort(rng.uniform(0, 2 * math.pi, int(rng.integers(5, 10))))
+    pts = centre + np.stack([np.cos(angles), np.sin(angles)], 1) * radius * rng.uniform(0.5, 1.3, (len(angles), 1))
+    cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 1.0)
+    mask = cv2.GaussianBlur(mask, (0, 0), max(0.8, rng.uniform(0.3, 1.0) / gsd))[:, :, None]
+    # Shadows are lit by the blue sky: darker in red than in blue.
+    gain = rng.uniform(0.3, 0.6) * np.array([0.92, 1.0, 1.12], np.float32)
+    out = img.astype(np.float32) * (1 - mask + mask * gain)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def photometric(img, rng):
     """Colour, brightness, contrast, gamma, saturation and haze jitter."""
     x = img.astype(np.float32) / 255.0

@@ -8,7 +8,8 @@ import math
 import cv2
 import numpy as np
 
-from augment import asphalt, photometric, resample, road_markings, rotate_about_centre, sensor, transform_boxes
+from augment import (asphalt, cast_shadow, pansharpen_chroma, photometric, resample, road_markings, rotate_about_centre, sensor,
+                     transform_boxes)
 from data import MODEL_GSD
 
 
@@ -75,8 +76,11 @@ def paste(canvas, entry, cx, cy, heading, length_px, width_px, rng):
 
 
 class ChipMaker:
-    def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2):
+    def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2,
+                 synth_frames=(), synth_p=0.12):
         self.frames = frames
+        self.synth_frames = list(synth_frames)
+        self.synth_p = synth_p if self.synth_frames else 0.0
         self.negatives = negatives
         for neg in negatives:
             ys, xs = np.nonzero(neg["valid"])
@@ -164,10 +168,14 @@ class ChipMaker:
         ground = self.out * self.model_gsd * j
         g = rng.uniform(0.25, 0.5)                     # simulated sensor GSD
         angle = float(rng.integers(4) * 90) if rng.random() < 0.5 else rng.uniform(0, 360)
-        kind = rng.choice(["scene", "negative", "synth"], p=[0.7 - self.negative_p, self.negative_p, 0.3])
+        kind = rng.choice(["scene", "synth_scene", "negative", "synth"],
+                          p=[0.7 - self.negative_p - self.synth_p, self.synth_p, self.negative_p, 0.3])
         boxes, classes = [], []
-        if kind == "scene":
-            fr = self.frames[rng.integers(len(self.frames))]
+        if kind in ("scene", "synth_scene"):
+            frames = self.frames if kind == "scene" else self.synth_frames
+            fr = frames[rng.integers(len(frames))]
+            # A rendered scene is already at its sensor's GSD: never sharpen it.
+            g = max(g, fr["gsd"])
             size_g = int(round(ground / g))
             H, W = fr["img"].shape[:2]
             # Half the scene chips are centred anywhere, so plazas, roofs and pavements
@@ -202,8 +210,15 @@ class ChipMaker:
                 road_markings(canvas, rng, g)
             if rng.random() < 0.75:
                 self._paste_layouts(canvas, g, boxes, classes, rng)
+        if rng.random() < 0.3:
+            canvas = cast_shadow(canvas, rng, g)
         if rng.random() < 0.85:
             canvas = photometric(canvas, rng)
+        if rng.random() < 0.4:
+            canvas = pansharpen_chroma(canvas, rng.uniform(2.0, 4.0))
+        if rng.random() < 0.05:
+            # Panchromatic imagery comes in as one band repeated.
+            canvas = np.repeat(cv2.cvtColor(canvas, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)
         jq = int(rng.integers(60, 96)) if rng.random() < 0.7 else None
         canvas = sensor(canvas, rng, rng.uniform(0.35, 1.0), rng.uniform(0.5, 4.0), jq)
         f = self.out / canvas.shape[0]

@@ -1,6 +1,7 @@
 """Sources (labelled scenes, vehicle-free negatives), the train/validation split, the
 per-scene GSD estimate, and the bank of vehicle crops used for copy-paste."""
 import glob
+import json
 import math
 import os
 from collections import defaultdict
@@ -21,6 +22,9 @@ CLASS_MAP = {0: 0, 3: 0, 1: 1, 2: 1}
 VAL_SCENES = {"kit:MOS74-93", "minsk:DJI_0013"}
 SPACENET_TRAIN_NEG = ["img51", "img60", "img61"]
 SPACENET_VAL_NEG = ["img62"]
+# Residential SpaceNet tiles, vehicle-free once their few possible vehicles are inpainted:
+# real satellite roofs, yards and streets, the clutter the aerial sources lack.
+SPOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spacenet_vehicle_spots.json")
 # drone_pix4d rows below this are held out for false-alarm measurement.
 PIX4D_SPLIT_ROW = 505
 
@@ -94,11 +98,14 @@ def load_negatives(data_dir, split):
     """Vehicle-free real imagery: SpaceNet Rio tiles with no vehicles (0.5 m satellite) and
     the drone_pix4d orthomosaic (0.35 m). Returns dicts with img (RGB), valid mask, gsd."""
     out = []
+    with open(SPOTS) as f:
+        spots = json.load(f)
     names = SPACENET_TRAIN_NEG if split == "train" else SPACENET_VAL_NEG
-    for name in names:
+    for name in names + sorted(spots[split]):
         p = glob.glob(os.path.join(data_dir, "spacenet-rio", f"*_{name}.tif"))[0]
         img = cv2.cvtColor(cv2.imread(p, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         valid = img.max(axis=2) > 0
+        img = inpaint_spots(img, spots[split].get(name, []), spots["radius_px"])
         out.append({"name": "spacenet-" + name, "img": img, "valid": valid, "gsd": _geo_gsd_m(p)})
     p = os.path.join(data_dir, "geotiff-samples", "drone_pix4d", "pix4d_alpha_nodata.tif")
     rgba = cv2.imread(p, cv2.IMREAD_UNCHANGED)
@@ -108,6 +115,16 @@ def load_negatives(data_dir, split):
     img[~valid] = 0
     out.append({"name": "pix4d-" + split, "img": np.ascontiguousarray(img), "valid": valid, "gsd": 0.35})
     return out
+
+
+def inpaint_spots(img, spots, radius):
+    """img with a disc of `radius` px around each (x, y) spot filled from its surroundings."""
+    if not spots:
+        return img
+    mask = np.zeros(img.shape[:2], np.uint8)
+    for x, y in spots:
+        cv2.circle(mask, (int(x), int(y)), int(radius), 255, -1)
+    return cv2.inpaint(img, mask, 5, cv2.INPAINT_TELEA)
 
 
 def split_frames(frames):

@@ -56,3 +56,23 @@ def export_onnx(model: CenterNetSmall, out_path: str, score_threshold: float, ve
     onnx.save(proto, tmp)
     os.replace(tmp, out_path)
     return out_path
+
+
+def main(argv=None):
+    """Export one checkpoint (e.g. the last of a run rather than its best evaluation)."""
+    import argparse
+
+    from evaluate import load_checkpoint_model
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--threshold", type=float, required=True, help="score_threshold written to the metadata")
+    ap.add_argument("--version", required=True)
+    ap.add_argument("--out", default=os.path.join(here, "..", "models", "satcount-vehicles.onnx"))
+    args = ap.parse_args(argv)
+    print(export_onnx(load_checkpoint_model(args.ckpt), args.out, args.threshold, args.version))
+
+
+if __name__ == "__main__":
+    main()
