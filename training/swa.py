@@ -45,11 +45,23 @@ def recalibrate_bn(model, batches, n_batches=60):
     return model
 
 
+def evaluate_average(arch, paths, batches, sets, negatives):
+    """The average of the checkpoints at `paths`, BN recalibrated on `batches`, validated:
+    (model, metrics, pooled F1)."""
+    from evaluate import evaluate, pooled_f1
+    from model import CenterNetSmall
+
+    model = CenterNetSmall(**arch)
+    model.load_state_dict(average_state(paths))
+    recalibrate_bn(model, batches)
+    res = evaluate(model, sets, negatives)
+    return model, res, pooled_f1(res, sets)
+
+
 def main(argv=None):
     import train as T
-    from evaluate import evaluate, validation_sets
+    from evaluate import validation_sets
     from export import export_onnx
-    from model import CenterNetSmall
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("snapshots", nargs="+")
@@ -63,13 +75,9 @@ def main(argv=None):
     torch.set_num_threads(2)
     paths = sorted({p for s in args.snapshots for p in glob.glob(s)})
     ck = torch.load(paths[0], map_location="cpu")
-    model = CenterNetSmall(**ck["arch"])
-    model.load_state_dict(average_state(paths))
-    batches = T.chip_batches(args, model.stride, 10 ** 6, {})
-    recalibrate_bn(model, batches)
     sets, negatives, _ = validation_sets(args.data)
-    res = evaluate(model, sets, negatives)
-    score = sum(res[k]["f1"] for k in sets) / len(sets)
+    batches = T.chip_batches(args, ck["arch"]["stride"], 10 ** 6, {})
+    model, res, score = evaluate_average(ck["arch"], paths, batches, sets, negatives)
     print(f"average of {len(paths)} checkpoints: pooled F1 {score:.4f}, threshold {res['threshold']}, "
           + " ".join(f"{k}: F1 {res[k]['f1']} P {res[k]['precision']} R {res[k]['recall']} cnt% {res[k]['count_err_pct_mean']}"
                      for k in sets) + f" FA/km2 {res['negatives']['per_km2']}", flush=True)
