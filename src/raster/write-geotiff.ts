@@ -49,6 +49,8 @@ export interface GeoTiffSpec {
   predictor?: boolean;
   /** zlib level 1..9. Default 6. */
   compressionLevel?: number;
+  /** TIFF DateTime tag of the full-resolution image, "YYYY:MM:DD HH:MM:SS" (UTC by satcount's reading). */
+  dateTime?: string;
 }
 
 /**
@@ -208,6 +210,7 @@ function ifdEntries(spec: GeoTiffSpec, level: Level, index: number, tile: number
   if (predictor) entries.push({ tag: 317, type: TYPE_SHORT, values: [2] });
   if (extra.length > 0) entries.push({ tag: 338, type: TYPE_SHORT, values: extra });
   if (spec.nodata !== undefined) entries.push({ tag: 42113, type: TYPE_ASCII, values: `${formatNodata(spec.nodata)}\0` });
+  if (spec.dateTime !== undefined && index === 0) entries.push({ tag: 306, type: TYPE_ASCII, values: `${spec.dateTime}\0` });
   entries.push(...geo);
   return entries.sort((a, b) => a.tag - b.tag);
 }

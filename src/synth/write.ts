@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { writeGeoTiff } from '../raster/write-geotiff.js';
+import { parseDateFlag, tiffDateTime } from '../raster/acquired.js';
 import { ensureDir, writeFileAtomic } from '../report/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
@@ -20,10 +21,13 @@ export function scenePaths(outPath: string): ScenePaths {
  * Renders a scene and writes it: a tiled DEFLATE GeoTIFF (with 2x and 4x overviews when large
  * enough), the road in WGS84 GeoJSON, and the truth JSON. Each file is written atomically.
  *
+ * `date` (ISO 8601) goes into the TIFF DateTime tag, so a set of scenes can stand for a series.
+ *
  * @example
  * await writeScene('fixtures/demo.tif', { seed: 3, queueLength: 400 });
  */
-export async function writeScene(outPath: string, opts: SynthOptions): Promise<RenderedScene & { paths: ScenePaths }> {
+export async function writeScene(outPath: string, opts: SynthOptions, write: { date?: string } = {}): Promise<RenderedScene & { paths: ScenePaths }> {
+  const dateTime = write.date === undefined ? undefined : tiffDateTime(parseDateFlag(write.date));
   const scene = await renderScene(opts);
   const paths = scenePaths(outPath);
   await ensureDir(dirname(paths.image));
@@ -41,6 +45,7 @@ export async function writeScene(outPath: string, opts: SynthOptions): Promise<R
       nodata: raster.nodata,
       overviews,
       compressionLevel: 9,
+      dateTime,
     },
     (x0, y0, w, h) => {
       const out = raster.dtype === 'uint8' ? new Uint8Array(w * h * raster.bands) : new Uint16Array(w * h * raster.bands);

@@ -18,6 +18,7 @@ interface SynthFlags extends GlobalFlags {
   bands: 'rgb' | 'rgbn16';
   driveSide: 'right' | 'left';
   queueHead: 'start' | 'end';
+  date?: string;
 }
 
 export function synthCommand(): Command {
@@ -38,6 +39,7 @@ export function synthCommand(): Command {
     .addOption(new Option('--bands <kind>', '8-bit RGB or 16-bit RGB+NIR').choices(['rgb', 'rgbn16']).default(d.bands))
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
+    .option('--date <iso>', 'acquisition time written into the TIFF DateTime tag, e.g. 2026-03-14T09:30:00Z')
     .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
     .action(
       action(async (flags: SynthFlags) => {
@@ -57,7 +59,7 @@ export function synthCommand(): Command {
           bands: flags.bands,
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,
-        });
+        }, { date: flags.date });
         const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues };
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
       }),
