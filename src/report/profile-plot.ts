@@ -6,12 +6,14 @@ export interface ProfilePlotOptions {
   /** Road inside the image; the plot spans these (the rest of a long road is empty by construction) and greys the gaps. */
   coveredRanges?: readonly ChainageRange[];
   title?: string;
+  /** Bar and queue colours per direction (default blue forward, orange backward). */
+  colours?: { forward: string; backward: string };
 }
 
 const WIDTH = 1200;
 const HEIGHT = 520;
 const MARGIN = { left: 70, right: 30, top: 50, bottom: 60 };
-const COLOURS = { forward: '#1f77b4', backward: '#d95f02' } as const;
+const DEFAULT_COLOURS = { forward: '#1f77b4', backward: '#d95f02' } as const;
 
 /**
  * Writes the density profile as a PNG: forward vehicles per bin as bars above the axis, backward
@@ -33,6 +35,7 @@ export async function renderProfilePlot(
 /** The plot as SVG text (exported for tests and for users who want a vector figure). */
 export function profileSvg(profile: DensityProfile, queues: readonly Queue[], opts: ProfilePlotOptions = {}): string {
   const { bin_m } = profile;
+  const COLOURS = opts.colours ?? DEFAULT_COLOURS;
   const total = profile.forward.length * bin_m;
   const covered = opts.coveredRanges?.length ? opts.coveredRanges : [{ start_m: 0, end_m: total }];
   const x0m = Math.max(0, Math.floor(Math.min(...covered.map((r) => r.start_m)) / bin_m) * bin_m);

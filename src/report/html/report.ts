@@ -60,6 +60,9 @@ export interface ReportInput {
   series?: { chartSvg: string; rows: ReportSeriesRow[] };
 }
 
+/** The viewer's direction colours (see viewer.ts), backward a shade darker to read on white. */
+const PLOT_COLOURS = { forward: '#ff7a00', backward: '#0098cc' };
+
 const DIRECTION_CODE: Record<Direction | 'none', number> = { none: 0, forward: 1, backward: 2 };
 
 /**
@@ -137,7 +140,7 @@ function viewSection(v: ReportView): string {
   const acquired = (r.image as { acquired?: string | null }).acquired;
   const sub = [
     `${r.image.width} × ${r.image.height} px`,
-    `${r.image.gsd_m} m/px`,
+    `${Number(r.image.gsd_m.toFixed(3))} m/px`,
     r.image.crs ?? 'no CRS',
     acquired ? `acquired ${acquired}` : null,
     v.image && v.image.width < r.image.width ? `shown from a ${v.image.width} × ${v.image.height} rendering, detections at full resolution` : null,
@@ -146,6 +149,7 @@ function viewSection(v: ReportView): string {
     r.profile && r.queues
       ? `<h3>Profile along the road</h3><div class="plot">${profileSvg(r.profile, r.queues, {
           coveredRanges: (r.road?.covered as { start_m: number; end_m: number }[] | undefined) ?? undefined,
+          colours: PLOT_COLOURS,
         })}</div>`
       : '';
   const img = v.image ? `<img class="raster" alt="" src="${dataUri(v.image)}">` : '<img class="raster" alt="">';

@@ -41,6 +41,9 @@ export const VIEWER_JS = String.raw`(function () {
       return { w: r.width, h: r.height, dpr: dpr };
     }
     function fit() {
+      // A wide strip of road gets a short viewer rather than a dark frame around it.
+      var box = el.querySelector('.viewer');
+      box.style.height = Math.round(Math.max(260, Math.min(window.innerHeight * 0.7, box.clientWidth * H / W))) + 'px';
       var s = size();
       zoom = Math.min(s.w / W, s.h / H);
       ox = (W - s.w / zoom) / 2;

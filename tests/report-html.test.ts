@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, openBrowser, type Page } from '../src/bench/chromium.js';
+import { queueLines } from '../src/pipeline/road.js';
+import type { CountResult } from '../src/pipeline/result.js';
+import { runCount } from '../src/pipeline/run.js';
+import { commandLine, packDetections, reportHtml, type ReportInput } from '../src/report/html/report.js';
+import { reportImage } from '../src/report/html/rendering.js';
+import { ROOT } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'satcount-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const chromium = findChromium();
+if (!chromium) console.warn('report-html: no Chromium found (apt-get install chromium, or set CHROMIUM); browser tests skipped');
+
+const image = join(ROOT, 'fixtures/border-queue.tif');
+const road = { path: join(ROOT, 'fixtures/border-queue.road.geojson'), corridor_m: 15, driveSide: 'right', maxGap_m: 25, queueHead: 'end', profileBin_m: 100 } as const;
+
+let result: CountResult;
+let input: ReportInput;
+let html: string;
+
+beforeAll(async () => {
+  const run = await runCount(image, { road });
+  try {
+    result = run.result;
+    const ctx = run.road!;
+    input = {
+      title: 'border queue </script><b>',
+      command: commandLine(['satcount', 'count', image, '--road', road.path, '--report', 'it\'s here.html']),
+      generated: '2026-03-14T09:30:00Z',
+      version: '0.1.0',
+      views: [
+        {
+          id: 'scene',
+          title: image,
+          result,
+          image: await reportImage(run.source, 1024),
+          road: { lines: ctx.model.parts.map((p) => p.pixel), corridorPx: ctx.corridorPx, queues: result.queues.map((q) => ({ direction: q.direction, lines: queueLines(ctx, q).pixel })) },
+        },
+      ],
+    };
+    html = reportHtml(input);
+  } finally {
+    await run.close();
+  }
+});
+
+describe('HTML report page', () => {
+  it('packs each detection as nine integers: id, box, direction, class, score, chainage', () => {
+    const packed = packDetections(result);
+    expect(packed.detections.length).toBe(9 * result.detections.length);
+    const d = result.detections[0];
+    expect(packed.detections.slice(0, 9)).toEqual([
+      d.id,
+      Math.floor(d.bbox_px[0]),
+      Math.floor(d.bbox_px[1]),
+      Math.ceil(d.bbox_px[2]),
+      Math.ceil(d.bbox_px[3]),
+      d.road ? { forward: 1, backward: 2 }[d.road.direction] : 0,
+      packed.classes.indexOf(d.class),
+      Math.round(d.score * 1000),
+      d.road ? Math.round(d.road.chainage_m) : -1,
+    ]);
+  });
+
+  it('needs nothing from the network and cannot be broken out of by a title or command', () => {
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/@import|url\(http/);
+    expect(html).toContain('border queue &lt;/script&gt;&lt;b&gt;');
+    // One script element for data, one for the viewer: the title's "</script>" closed neither.
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).toContain("'it'\\''s here.html'");
+  });
+
+  it('says when the model carries no validation figures, and shows them when it does', () => {
+    expect(html).toContain('carries no validation figures');
+    const withQuality = reportHtml({
+      ...input,
+      views: [{ ...input.views[0], result: { ...result, model: { ...result.model, quality: [{ gsd_m: 0.3, class: 'car', precision: 0.912, recall: 0.874, n_truth: 1234, set: 'KIT held out' }] } as CountResult['model'] } }],
+    });
+    expect(withQuality).toMatch(/<td class="n">0\.912<\/td><td class="n">0\.874<\/td><td class="n">1234<\/td>/);
+  });
+
+  it('shows intervals where the result has them', () => {
+    const counts = { ...result.counts, total_interval: [180, 230] };
+    const page = reportHtml({ ...input, views: [{ ...input.views[0], result: { ...result, counts } as CountResult }] });
+    expect(page).toContain(`all vehicles</td><td class="n">${result.counts.total}</td><td class="n">180 – 230</td>`);
+  });
+});
+
+describe.skipIf(!chromium)('HTML report in headless Chromium', () => {
+  let page: Page;
+  const file = join(dir, 'report.html');
+
+  beforeAll(async () => {
+    writeFileSync(file, html);
+    page = await openBrowser(chromium!);
+    await page.open(`file://${file}`);
+    await page.waitFor("document.documentElement.dataset.ready === '1'");
+  });
+  afterAll(() => page?.close());
+
+  it('shows the counts and the queue', async () => {
+    const text = await page.evaluate<string>('document.body.innerText');
+    expect(text).toMatch(new RegExp(`all vehicles\\s+${result.counts.total}\\b`));
+    expect(text).toMatch(new RegExp(`forward\\s+${result.counts.by_direction!.forward}\\b`));
+    expect(text).toContain(`${result.queues[0].length_m} m`);
+    expect(text).toContain('satcount count');
+  });
+
+  it('draws every detection on the canvas, in the direction colours', async () => {
+    expect(await page.evaluate('document.querySelector("canvas").dataset.drawn')).toBe(String(result.detections.length));
+    const png = await page.screenshot();
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    let orange = 0;
+    for (let i = 0; i < data.length; i += info.channels) {
+      if (data[i] > 230 && Math.abs(data[i + 1] - 122) < 30 && data[i + 2] < 40) orange++;
+    }
+    // Hundreds of forward boxes, each a few pixels of outline at this zoom.
+    expect(orange).toBeGreaterThan(result.counts.by_direction!.forward);
+  });
+
+  it('zooms and pans, and a click identifies a detection', async () => {
+    const before = await page.evaluate<string>('document.querySelector(".zoom").textContent');
+    await page.evaluate('document.querySelector(".zoom-in").click()');
+    const after = await page.evaluate<string>('document.querySelector(".zoom").textContent');
+    expect(parseFloat(after)).toBeGreaterThan(parseFloat(before));
+    await page.evaluate('document.querySelector(".zoom-fit").click()');
+    const d = result.detections.find((x) => x.road?.direction === 'forward')!;
+    const identified = await page.evaluate<string>(`(() => {
+      const c = document.querySelector('canvas'); const r = c.getBoundingClientRect();
+      const k = Math.min(r.width / ${result.image.width}, r.height / ${result.image.height});
+      const ox = (${result.image.width} - r.width / k) / 2, oy = (${result.image.height} - r.height / k) / 2;
+      const x = r.left + (${d.center_px[0]} - ox) * k, y = r.top + (${d.center_px[1]} - oy) * k;
+      for (const type of ['pointerdown', 'pointerup']) c.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: y, bubbles: true, pointerId: 1 }));
+      return document.querySelector('.pick').textContent;
+    })()`);
+    expect(identified).toMatch(/^detection \d+: (car|truck), score 0\.\d\d, forward, chainage \d+ m/);
+  });
+
+  it('logs no console errors', () => {
+    expect(page.errors).toEqual([]);
+  });
+});
