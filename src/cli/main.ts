@@ -5,6 +5,7 @@ import { infoCommand } from './commands/info.js';
 import { batchCommand, summaryCommand } from './commands/batch.js';
 import { checkCommand } from './commands/check.js';
 import { evalCommand } from './commands/eval.js';
+import { seriesCommand } from './commands/series.js';
 import { synthCommand } from './commands/synth.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
 
@@ -31,6 +32,7 @@ Examples:
   program.addCommand(infoCommand());
   program.addCommand(batchCommand(signal));
   program.addCommand(summaryCommand());
+  program.addCommand(seriesCommand(signal));
   program.addCommand(checkCommand(signal));
   program.addCommand(evalCommand(signal));
   program.addCommand(synthCommand());

@@ -3,7 +3,7 @@ import type { SeriesRow } from './rows.js';
 
 const WIDTH = 1200;
 const PANEL_H = 230;
-const MARGIN = { left: 80, right: 160, top: 50, gap: 60, bottom: 80 };
+const MARGIN = { left: 90, right: 160, top: 50, gap: 60, bottom: 100 };
 const HEIGHT = MARGIN.top + 2 * PANEL_H + MARGIN.gap + MARGIN.bottom;
 const COLOURS: Record<Direction | 'all', string> = { forward: '#ff7a00', backward: '#0098cc', all: '#444' };
 
