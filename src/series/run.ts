@@ -12,8 +12,8 @@ import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
 import { writeFileAtomic } from '../report/atomic.js';
-import { reportHtml, type ReportSeriesRow, type ReportView } from '../report/html/report.js';
-import { viewOfResult } from '../report/html/view.js';
+import { reportHtml, type ReportIndex } from '../report/html/report.js';
+import { viewsOfSaved } from '../report/html/view.js';
 import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
 import { acquisitionStem, groupAcquisitions, type Acquisition, type DatedImage } from './group.js';
@@ -170,43 +170,29 @@ export async function runSeries(o: SeriesOptions): Promise<Series> {
   return series;
 }
 
-/** Smaller pictures as a series grows, so the page stays a size one can mail. */
-function viewSide(count: number): number {
-  return count <= 4 ? 2048 : count <= 12 ? 1536 : 1024;
-}
-
 async function seriesReport(o: SeriesOptions, rows: SeriesRow[], chart: string): Promise<string> {
-  const views: ReportView[] = [];
-  const table: ReportSeriesRow[] = [];
-  const counted = rows.filter((r) => r.result !== null).length;
-  for (const row of rows) {
-    let view: string | null = null;
-    if (row.result) {
-      const result = JSON.parse(await readFile(join(o.outDir, row.result), 'utf8')) as CountResult;
-      view = `acq-${acquisitionStem(row.acquired)}`;
-      views.push(
-        await viewOfResult(view, `${row.acquired} — ${row.images.join(', ')}`, result, row.images[0], { gsd: o.run.gsd, bands: o.run.bands, maxMegapixels: o.run.maxMegapixels, signal: o.signal }, o.run.road, viewSide(counted)),
-      );
-    }
-    table.push({
-      acquired: row.acquired,
-      images: row.images.length,
-      status: row.status,
-      vehicles: row.vehicles,
-      forward: row.by_direction?.forward ?? null,
-      backward: row.by_direction?.backward ?? null,
-      queue_forward_m: row.queues ? row.queues.forward?.length_m ?? 0 : null,
-      queue_backward_m: row.queues ? row.queues.backward?.length_m ?? 0 : null,
-      note: row.error,
-      view,
-    });
-  }
+  const viewId = (row: SeriesRow) => (row.result ? `acq-${acquisitionStem(row.acquired)}` : null);
+  const saved = rows
+    .filter((r) => r.result)
+    .map((r) => ({ id: viewId(r)!, title: `${r.acquired} — ${r.images.join(', ')}`, resultFile: join(o.outDir, r.result!), image: r.images[0] }));
+  const views = await viewsOfSaved(saved, { gsd: o.run.gsd, bands: o.run.bands, maxMegapixels: o.run.maxMegapixels, signal: o.signal }, o.run.road);
+  const q = (row: SeriesRow, d: 'forward' | 'backward') => (row.queues ? row.queues[d]?.length_m ?? 0 : null);
+  const index: ReportIndex = {
+    title: 'Over time',
+    chartSvg: chart,
+    columns: ['acquired (UTC)', 'images', 'vehicles', 'forward', 'backward', 'queue forward (m)', 'queue backward (m)', 'status'],
+    rows: rows.map((row) => ({
+      cells: [row.acquired, row.images.length, row.vehicles, row.by_direction?.forward ?? null, row.by_direction?.backward ?? null, q(row, 'forward'), q(row, 'backward'), row.error ? `failed: ${row.error}` : row.status],
+      view: viewId(row),
+      failed: row.status === 'failed',
+    })),
+  };
   return reportHtml({
     title: `satcount series: ${rows.length} acquisitions${o.run.road ? ` of ${basename(o.run.road.path)}` : ''}`,
     command: o.command ?? 'satcount series',
     generated: new Date().toISOString(),
     version: VERSION,
     views,
-    series: { chartSvg: chart, rows: table },
+    index,
   });
 }

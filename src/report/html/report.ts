@@ -33,18 +33,19 @@ export interface ReportView {
   road: ReportRoad | null;
 }
 
-/** One row of a series' table; `view` names the ReportView it links to, if it has one. */
-export interface ReportSeriesRow {
-  acquired: string | null;
-  images: number;
-  status: string;
-  vehicles: number | null;
-  forward: number | null;
-  backward: number | null;
-  queue_forward_m: number | null;
-  queue_backward_m: number | null;
-  note: string | null;
+/** A row of the page's index table; its first cell links to `view` when there is one. */
+export interface ReportIndexRow {
+  cells: (string | number | null)[];
   view: string | null;
+  failed: boolean;
+}
+
+/** The table above the views: a batch's images or a series' acquisitions, with a chart for a series. */
+export interface ReportIndex {
+  title: string;
+  chartSvg?: string;
+  columns: string[];
+  rows: ReportIndexRow[];
 }
 
 export interface ReportInput {
@@ -56,8 +57,8 @@ export interface ReportInput {
   /** satcount version. */
   version: string;
   views: ReportView[];
-  /** For `series`: its time chart (SVG text) and one row per acquisition. */
-  series?: { chartSvg: string; rows: ReportSeriesRow[] };
+  /** For batch and series: one row per image or acquisition, linking to its view. */
+  index?: ReportIndex;
 }
 
 /** The viewer's direction colours (see viewer.ts), backward a shade darker to read on white. */
@@ -169,15 +170,17 @@ ${warningsList(r)}
 </section>`;
 }
 
-function seriesSection(s: NonNullable<ReportInput['series']>): string {
-  const cell = (v: number | null, unit = '') => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${unit}`);
-  const rows = s.rows
-    .map(
-      (r) => `<tr class="${r.status === 'ok' ? '' : 'bad'}"><td>${r.view ? `<a href="#${r.view}">${escapeHtml(r.acquired ?? 'unknown')}</a>` : escapeHtml(r.acquired ?? 'unknown')}</td><td>${r.images}</td><td>${cell(r.vehicles)}</td><td>${cell(r.forward)}</td><td>${cell(r.backward)}</td><td>${cell(r.queue_forward_m, ' m')}</td><td>${cell(r.queue_backward_m, ' m')}</td><td>${escapeHtml(r.status + (r.note ? `: ${r.note}` : ''))}</td></tr>`,
-    )
+function indexSection(index: ReportIndex): string {
+  const cell = (v: string | number | null) => (v === null ? '—' : typeof v === 'number' ? v.toLocaleString('en') : escapeHtml(v));
+  const rows = index.rows
+    .map((r) => {
+      const [first, ...rest] = r.cells.map(cell);
+      const link = r.view ? `<a href="#${r.view}">${first}</a>` : first;
+      return `<tr${r.failed ? ' class="bad"' : ''}><td>${link}</td>${rest.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    })
     .join('\n');
-  return `<section class="series"><h2>Over time</h2><div class="plot">${s.chartSvg}</div>
-<table class="acquisitions"><thead><tr><th>acquired (UTC)</th><th>images</th><th>vehicles</th><th>forward</th><th>backward</th><th>queue forward</th><th>queue backward</th><th>status</th></tr></thead>
+  return `<section class="index"><h2>${escapeHtml(index.title)}</h2>${index.chartSvg ? `<div class="plot">${index.chartSvg}</div>` : ''}
+<table class="index"><thead><tr>${index.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table></section>`;
@@ -209,7 +212,7 @@ export function reportHtml(input: ReportInput): string {
 <pre class="command">${escapeHtml(input.command)}</pre>
 </header>
 <main>
-${input.series ? seriesSection(input.series) : ''}
+${input.index ? indexSection(input.index) : ''}
 ${input.views.map(viewSection).join('\n')}
 ${model ? modelSection(model) : ''}
 </main>

@@ -10,7 +10,7 @@ h2 { font-size: 19px; margin: 18px 0 4px; }
 h3 { font-size: 16px; margin: 14px 0 4px; }
 .sub { color: var(--muted); margin: 2px 0 8px; }
 pre.command { background: #eef1f4; padding: 8px 10px; border-radius: 4px; white-space: pre-wrap; word-break: break-all; font-size: 13px; }
-section.view, section.series, section.model { background: #fff; border: 1px solid var(--rule); border-radius: 6px; margin: 16px auto; }
+section.view, section.index, section.model { background: #fff; border: 1px solid var(--rule); border-radius: 6px; margin: 16px auto; }
 .viewer { position: relative; height: 70vh; min-height: 320px; background: #20242a; border-radius: 4px; overflow: hidden; }
 .viewer canvas { width: 100%; height: 100%; display: block; cursor: grab; touch-action: none; }
 .viewer canvas:active { cursor: grabbing; }

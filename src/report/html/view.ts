@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { CountResult } from '../../pipeline/result.js';
 import { prepareRoad, queueLines, type RoadContext, type RoadRunOptions } from '../../pipeline/road.js';
 import { openRaster, type OpenOptions, type RasterSource } from '../../raster/open.js';
@@ -39,4 +40,31 @@ export async function viewOfResult(
   } finally {
     await source.close();
   }
+}
+
+/** Smaller pictures as the number of views grows, so a batch's or series' page stays mailable. */
+export function viewSide(count: number): number {
+  return count <= 4 ? 2048 : count <= 12 ? 1536 : 1024;
+}
+
+/** One entry of a batch's or series' page: its result file and the image it was counted from. */
+export interface SavedResult {
+  id: string;
+  title: string;
+  resultFile: string;
+  image: string;
+}
+
+/** Views of results saved earlier (batch and series pages), one image open at a time. */
+export async function viewsOfSaved(
+  saved: readonly SavedResult[],
+  open: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels' | 'signal'>,
+  road: RoadRunOptions | undefined,
+): Promise<ReportView[]> {
+  const views: ReportView[] = [];
+  for (const s of saved) {
+    const result = JSON.parse(await readFile(s.resultFile, 'utf8')) as CountResult;
+    views.push(await viewOfResult(s.id, s.title, result, s.image, open, road, viewSide(saved.length)));
+  }
+  return views;
 }
