@@ -1,5 +1,6 @@
 export { classFilter, DEFAULT_VEHICLE_NAMES } from './classes.js';
-export { degradeToGsd, SENSOR } from './degrade.js';
+export { degradeToGsd } from './degrade.js';
+export { SENSOR } from '../optics/sensor.js';
 export { DEFAULT_IOU, evaluate, type EvalImage, type EvalOptions } from './evaluate.js';
 export { estimateGsdFromLabels, CAR_LENGTH_M } from './gsd.js';
 export { openLabels, type LabelSource } from './labels/open.js';

@@ -3,7 +3,7 @@ import type { ModelInfo } from '../types.js';
 import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
 import { detectScene, planSceneTiles } from '../pipeline/count.js';
 import { memorySource } from '../pipeline/memory-source.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
 import { openLabels } from './labels/open.js';

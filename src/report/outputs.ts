@@ -3,7 +3,7 @@ import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
 import type { RasterSource } from '../raster/open.js';
 import { SatcountError } from '../types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { detectionsCsv } from './csv.js';
 import { toGeoJson } from './geojson.js';
 import { writeOverlay } from './overlay.js';
