@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, openBrowser, type Page } from '../src/bench/chromium.js';
-import { queueLines } from '../src/pipeline/road.js';
 import type { CountResult } from '../src/pipeline/result.js';
 import { runCount } from '../src/pipeline/run.js';
+import { overlayRoad } from '../src/report/queue-lines.js';
 import { commandLine, packDetections, reportHtml, type ReportInput } from '../src/report/html/report.js';
 import { reportImage } from '../src/report/html/rendering.js';
 import { ROOT } from './helpers/cli.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
           title: image,
           result,
           image: await reportImage(run.source, 1024),
-          road: { lines: ctx.model.parts.map((p) => p.pixel), corridorPx: ctx.corridorPx, queues: result.queues.map((q) => ({ direction: q.direction, lines: queueLines(ctx, q).pixel })) },
+          road: overlayRoad(ctx, result.queues)!,
         },
       ],
     };

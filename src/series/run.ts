@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
 import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { reportHtml, type ReportIndex } from '../report/html/report.js';
 import { viewsOfSaved } from '../report/html/view.js';
 import { SatcountError } from '../types.js';

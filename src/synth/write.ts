@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { writeGeoTiff } from '../raster/write-geotiff.js';
 import { parseDateFlag, tiffDateTime } from '../raster/acquired.js';
-import { ensureDir, writeFileAtomic } from '../report/atomic.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
 

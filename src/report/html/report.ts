@@ -1,5 +1,6 @@
 import type { CountResult } from '../../pipeline/result.js';
 import type { Direction, PixelPoint } from '../../types.js';
+import type { OverlayRoad } from '../overlay.js';
 import { profileSvg } from '../profile-plot.js';
 import { REPORT_CSS } from './style.js';
 import { countsTable, escapeHtml, modelSection, queuesTable, warningsList } from './tables.js';
@@ -14,13 +15,8 @@ export interface ReportImage {
   height: number;
 }
 
-/** The road drawn over a view, in full-resolution image pixels. */
-export interface ReportRoad {
-  lines: PixelPoint[][];
-  /** Half-width of the searched corridor, full-resolution pixels. */
-  corridorPx: number;
-  queues: { direction: Direction; lines: PixelPoint[][] }[];
-}
+/** The road drawn over a view, in full-resolution image pixels: the overlay's. */
+export type ReportRoad = OverlayRoad;
 
 /** One image's (or one acquisition's) result, drawn with its rendering. */
 export interface ReportView {

@@ -1,23 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { CountResult } from '../../pipeline/result.js';
-import { prepareRoad, queueLines, type RoadContext, type RoadRunOptions } from '../../pipeline/road.js';
+import { prepareRoad, type RoadContext, type RoadRunOptions } from '../../pipeline/road.js';
 import { openRaster, type OpenOptions, type RasterSource } from '../../raster/open.js';
+import { overlayRoad } from '../queue-lines.js';
 import { reportImage } from './rendering.js';
-import type { ReportRoad, ReportView } from './report.js';
-
-/** The road, its corridor and the result's queues in full-resolution pixels. */
-export function reportRoad(ctx: RoadContext | null, result: CountResult): ReportRoad | null {
-  if (!ctx) return null;
-  return {
-    lines: ctx.model.parts.map((p) => p.pixel),
-    corridorPx: ctx.corridorPx,
-    queues: result.queues.map((q) => ({ direction: q.direction, lines: queueLines(ctx, q).pixel })),
-  };
-}
+import type { ReportView } from './report.js';
 
 /** A view of a count whose image and road are still open (count, and each batch image as it finishes). */
 export async function viewOf(id: string, title: string, subject: { result: CountResult; source: RasterSource; road: RoadContext | null }, maxSide?: number): Promise<ReportView> {
-  return { id, title, result: subject.result, image: await reportImage(subject.source, maxSide), road: reportRoad(subject.road, subject.result) };
+  return { id, title, result: subject.result, image: await reportImage(subject.source, maxSide), road: overlayRoad(subject.road, subject.result.queues) ?? null };
 }
 
 /**

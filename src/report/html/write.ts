@@ -2,7 +2,7 @@ import type { CountResult } from '../../pipeline/result.js';
 import type { RoadContext } from '../../pipeline/road.js';
 import type { RasterSource } from '../../raster/open.js';
 import { VERSION } from '../../version.js';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { reportHtml } from './report.js';
 import { viewOf } from './view.js';
 
