@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -9,7 +9,7 @@ import { runCount } from '../src/pipeline/run.js';
 import { overlayRoad } from '../src/report/queue-lines.js';
 import { commandLine, packDetections, reportHtml, type ReportInput } from '../src/report/html/report.js';
 import { reportImage } from '../src/report/html/rendering.js';
-import { ROOT } from './helpers/cli.js';
+import { ROOT, satcount } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -145,4 +145,34 @@ describe.skipIf(!chromium)('HTML report in headless Chromium', () => {
   it('logs no console errors', () => {
     expect(page.errors).toEqual([]);
   });
+});
+
+describe('--report on the command line', () => {
+  const border = join(ROOT, 'fixtures/border-queue.tif');
+  const borderRoad = join(ROOT, 'fixtures/border-queue.road.geojson');
+
+  it('count writes the page with its exact command line and the counts, checked writable first', async () => {
+    const report = join(dir, 'count report.html');
+    const r = await satcount(['count', border, '--road', borderRoad, '--report', report, '--json', '--quiet'], { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as CountResult;
+    const page = readFileSync(report, 'utf8');
+    expect(page).toContain(`satcount count ${border} --road ${borderRoad} --report '${report}' --json --quiet`);
+    expect(page).toContain(`all vehicles</td><td class="n">${result.counts.total}</td>`);
+    const blocked = await satcount(['count', border, '--report', join(border, 'r.html')]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr.trim()).toBe(`satcount: ${join(border, 'r.html')}: cannot write --report output: ${border} is a file, not a folder`);
+  }, 300_000);
+
+  it('batch writes one page with a row and a view per image, and per-image pages with --reports', async () => {
+    const out = join(dir, 'batch');
+    const report = join(dir, 'batch.html');
+    const images = ['left-hand.tif', 'hidden.tif'].map((f) => join(ROOT, 'fixtures', f));
+    const r = await satcount(['batch', ...images, '--out-dir', out, '--reports', '--report', report, '--quiet'], { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const page = readFileSync(report, 'utf8');
+    expect(page.match(/<section class="view"/g)).toHaveLength(2);
+    expect(page).toContain('<a href="#image-1">hidden.tif</a>');
+    expect(readdirSync(out).filter((f) => f.endsWith('.report.html')).sort()).toEqual(['hidden.report.html', 'left-hand.report.html']);
+  }, 300_000);
 });

@@ -7,7 +7,9 @@ import { runCount, type RunOptions } from '../pipeline/run.js';
 import { batchFiles, OUTPUTS, writeOutputs, type OutputKey, type OutputKind, type OutputOptions } from '../report/outputs.js';
 import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { resultSettings, runKey } from './key.js';
+import { batchReportHtml } from './report.js';
 import { outputStems } from './names.js';
 import { prepareOutDir } from './outdir.js';
 import { failedRow, makeSummary, rowFromResult, writeSummary, type Summary, type SummaryRow } from './summary.js';
@@ -24,6 +26,10 @@ export interface BatchOptions {
   run: Omit<RunOptions, 'detector' | 'onProgress'>;
   /** Extra per-image outputs beside the result JSON. */
   outputs: BatchOutputs;
+  /** One HTML page for the whole batch: a row and a view per image. */
+  report?: string;
+  /** The command line, for the HTML reports. */
+  command?: string;
   logger: Logger;
   signal?: AbortSignal;
   onImageDone?: (row: SummaryRow, done: number, total: number) => void;
@@ -96,7 +102,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
       const run = await runCount(image, { ...o.run, detector });
       try {
         const result = { ...run.result, batch: { key } };
-        const paths: OutputOptions = { geojsonBoxes: o.outputs.geojsonBoxes, out: files.out };
+        const paths: OutputOptions = { geojsonBoxes: o.outputs.geojsonBoxes, command: o.command, out: files.out };
         for (const k of extras(o.outputs, result)) paths[k.key] = files[k.key];
         // writeOutputs writes the result JSON last: its presence with a matching key marks an image done.
         await writeOutputs({ ...run, result }, paths);
@@ -133,6 +139,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
   if (fatal !== null) throw fatal;
   o.signal?.throwIfAborted();
   const summary = makeSummary(VERSION, rows);
+  if (o.report) await writeFileAtomic(o.report, await batchReportHtml(o.outDir, summary, o.run, o.command ?? 'satcount batch'));
   await writeSummary(o.outDir, summary);
   return summary;
 }

@@ -1,3 +1,4 @@
+import type { AcquiredFrom } from '../raster/acquired.js';
 import type { Queue } from '../road/types.js';
 import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 
@@ -16,6 +17,10 @@ export interface CountResult {
     crs: string | null;
     gsd_m: number;
     georeferenced: boolean;
+    /** When the image was taken, ISO 8601 UTC; null when nothing says. */
+    acquired: string | null;
+    /** Where `acquired` came from (see raster/acquired.ts). */
+    acquired_from: AcquiredFrom | null;
   };
   model: { path: string; name: string; gsd_m: number; input_size: [number, number]; layout: string };
   params: Record<string, unknown>;
@@ -42,6 +47,8 @@ export function imageSection(info: RasterInfo, gsd: number): CountResult['image'
     crs: info.crs,
     gsd_m: gsd,
     georeferenced: info.georeferenced,
+    acquired: null,
+    acquired_from: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
 import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
 import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
@@ -9,6 +10,8 @@ import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadCo
 export interface RunOptions extends CountOptions {
   /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
   road?: RoadRunOptions;
+  /** Where the acquisition time comes from when the file does not say (--date, --date-from-name). */
+  acquired?: AcquiredOptions;
 }
 
 /** A finished count with the open image and model, for writing outputs; close() when done. */
@@ -95,6 +98,11 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
     const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const acquisition = await readAcquisition(image, opts.acquired);
+    if (opts.acquired?.dateFromName && acquisition.acquired_from !== 'file-name') {
+      opts.logger?.warn(`${image}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`);
+    }
+    Object.assign(result.image, acquisition);
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {

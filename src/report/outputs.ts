@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
 import type { RasterSource } from '../raster/open.js';
+import { checkWritable } from '../io/writable.js';
 import { SatcountError } from '../types.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { detectionsCsv } from './csv.js';
 import { toGeoJson } from './geojson.js';
+import { writeCountReport } from './html/write.js';
 import { writeOverlay } from './overlay.js';
 import { renderProfilePlot } from './profile-plot.js';
 import { geojsonQueues, overlayRoad } from './queue-lines.js';
@@ -20,6 +22,8 @@ export interface OutputSubject {
 export interface WriteSettings {
   /** GeoJSON boxes (polygons) instead of centre points. */
   geojsonBoxes?: boolean;
+  /** The command line that asked for the outputs, shown in the HTML report. */
+  command?: string;
 }
 
 /**
@@ -46,7 +50,7 @@ export interface OutputKind {
   write(path: string, subject: OutputSubject, settings: WriteSettings): Promise<void>;
 }
 
-export type OutputKey = 'geojson' | 'csv' | 'overlay' | 'profilePlot' | 'out';
+export type OutputKey = 'geojson' | 'csv' | 'overlay' | 'profilePlot' | 'report' | 'out';
 
 /** In writing order. The result JSON goes last: its presence says every other requested output is complete. */
 export const OUTPUTS: readonly OutputKind[] = [
@@ -91,6 +95,15 @@ export const OUTPUTS: readonly OutputKind[] = [
     write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges }),
   },
   {
+    key: 'report',
+    countFlag: '--report <file.html>',
+    batchFlag: '--reports',
+    description: 'a self-contained HTML report: the image with detections, road and queues (pan, zoom), counts, profile, model',
+    suffix: '.report.html',
+    possible: () => true,
+    write: (path, subject, s) => writeCountReport(path, subject, s.command),
+  },
+  {
     key: 'out',
     countFlag: '--out <file.json>',
     description: 'the result JSON',
@@ -110,6 +123,14 @@ export async function writeOutputs(subject: OutputSubject, outputs: OutputOption
     if (!path) continue;
     if (!kind.possible(subject.result)) throw new SatcountError(`${subject.result.image.path}: ${kind.impossible} (${path})`);
     await kind.write(path, subject, outputs);
+  }
+}
+
+/** Refuses, before any work, an output path that could not be written (see checkWritable). */
+export async function checkOutputPaths(outputs: OutputOptions): Promise<void> {
+  for (const kind of OUTPUTS) {
+    const path = outputs[kind.key];
+    if (path) await checkWritable(path, kind.countFlag.split(' ')[0]);
   }
 }
 

@@ -8,7 +8,7 @@ export interface DatedImage {
 }
 
 /** Images taken together (one pass of the satellite): counted as one scene. */
-export interface Acquisition {
+export interface AcquisitionGroup {
   /** The earliest image time in the group, ISO 8601 UTC. */
   acquired: string;
   images: DatedImage[];
@@ -31,9 +31,9 @@ export function parseWindow(text: string): number {
  *
  * @example groupAcquisitions(images, parseWindow('10m'))
  */
-export function groupAcquisitions(images: readonly DatedImage[], window_ms = 0): Acquisition[] {
+export function groupAcquisitions(images: readonly DatedImage[], window_ms = 0): AcquisitionGroup[] {
   const sorted = [...images].sort((a, b) => Date.parse(a.acquired) - Date.parse(b.acquired) || a.path.localeCompare(b.path));
-  const groups: Acquisition[] = [];
+  const groups: AcquisitionGroup[] = [];
   for (const img of sorted) {
     const last = groups.at(-1);
     if (last && Date.parse(img.acquired) - Date.parse(last.acquired) <= window_ms) last.images.push(img);

@@ -1,6 +1,6 @@
 import type { CountResult } from '../pipeline/result.js';
 import type { Direction } from '../types.js';
-import type { Acquisition } from './group.js';
+import type { AcquisitionGroup } from './group.js';
 
 /** The longest queue of one direction, as a series row carries it. */
 export interface QueueFigures {
@@ -50,7 +50,7 @@ function longest(result: CountResult, direction: Direction): QueueFigures | null
   };
 }
 
-export function countedRow(acq: Acquisition, status: 'ok' | 'skipped', resultFile: string, r: CountResult): SeriesRow {
+export function countedRow(acq: AcquisitionGroup, status: 'ok' | 'skipped', resultFile: string, r: CountResult): SeriesRow {
   return {
     acquired: acq.acquired,
     images: acq.images.map((i) => i.path),
@@ -66,7 +66,7 @@ export function countedRow(acq: Acquisition, status: 'ok' | 'skipped', resultFil
   };
 }
 
-export function failedRow(acq: Acquisition, error: string): SeriesRow {
+export function failedRow(acq: AcquisitionGroup, error: string): SeriesRow {
   return {
     acquired: acq.acquired,
     images: acq.images.map((i) => i.path),

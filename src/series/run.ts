@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import { resultSettings, runKey } from '../batch/key.js';
 import { prepareOutDir } from '../batch/outdir.js';
 import { shardInputs } from '../batch/inputs.js';
-import { loadModel } from '../detect/model.js';
-import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
+import { modelPathOf, openDetector } from '../pipeline/detectors.js';
 import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
@@ -16,7 +15,7 @@ import { reportHtml, type ReportIndex } from '../report/html/report.js';
 import { viewsOfSaved } from '../report/html/view.js';
 import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
-import { acquisitionStem, groupAcquisitions, type Acquisition, type DatedImage } from './group.js';
+import { acquisitionStem, groupAcquisitions, type AcquisitionGroup, type DatedImage } from './group.js';
 import { seriesChartSvg } from './plot.js';
 import { countedRow, failedRow, seriesCsv, withChanges, type SeriesRow } from './rows.js';
 
@@ -93,12 +92,12 @@ export async function runSeries(o: SeriesOptions): Promise<Series> {
   const dated = await datedInputs(o.inputs, o.acquired);
   const acquisitions = shardInputs(groupAcquisitions(dated, o.groupWindow_ms), o.shard);
   await prepareOutDir(o.outDir);
-  const modelPath = resolve(o.run.model ?? DEFAULT_MODEL_PATH);
-  const detector = await loadModel(modelPath, o.run.modelOverrides);
+  const modelPath = modelPathOf(o.run);
+  const detector = await openDetector({ ...o.run, model: modelPath });
   const settings = resultSettings(o.run, detector.info);
   const rows: SeriesRow[] = [];
 
-  const one = async (acq: Acquisition): Promise<SeriesRow> => {
+  const one = async (acq: AcquisitionGroup): Promise<SeriesRow> => {
     const file = `${acquisitionStem(acq.acquired)}.json`;
     const out = join(o.outDir, file);
     const paths = acq.images.map((i) => i.path);

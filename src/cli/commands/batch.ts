@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
 import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
+import { checkWritable } from '../../io/writable.js';
+import { commandLine } from '../../report/html/report.js';
 import { VERSION } from '../../version.js';
+import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -13,6 +16,9 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
   concurrency: number;
   shard?: { index: number; count: number };
   force?: boolean;
+  report?: string;
+  date?: string;
+  dateFromName?: string;
 }
 
 function summaryLine(s: Summary): string {
@@ -26,8 +32,10 @@ export function batchCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
-    .option('--force', 'recount images whose results are up to date');
+    .option('--force', 'recount images whose results are up to date')
+    .option('--report <file.html>', 'write one self-contained HTML report: a row and a view per image');
   addBatchOutputOptions(cmd);
+  addAcquiredOptions(cmd);
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.addHelpText(
@@ -42,11 +50,14 @@ Exit codes: 0 every image counted · 4 finished, but some images failed (see sum
 Examples:
   $ satcount batch scenes/ --out-dir results/
   $ satcount batch 'scenes/**/*.tif' --road road.geojson --out-dir results-3/ --shard 3/8
+  $ satcount batch scenes/ --road road.geojson --out-dir results/ --report results/report.html
   $ satcount summary results-*/ --out-dir results/`,
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
       const outputs = batchOutputsFrom(flags as BatchFlags & Record<string, unknown>);
+      const acquired = acquiredOptionsFrom(flags);
+      if (flags.report) await checkWritable(flags.report, '--report');
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
@@ -56,8 +67,10 @@ Examples:
         outDir: flags.outDir,
         concurrency: flags.concurrency,
         force: flags.force,
-        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), acquired, logger, signal },
         outputs,
+        report: flags.report,
+        command: commandLine(['satcount', ...process.argv.slice(2)]),
         logger,
         signal,
         onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),

@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
 import { runCount } from '../../pipeline/run.js';
-import { writeOutputs } from '../../report/outputs.js';
+import { commandLine } from '../../report/html/report.js';
+import { checkOutputPaths, writeOutputs } from '../../report/outputs.js';
+import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
-type CountFlags = ModelFlags & RoadFlags & GlobalFlags & Record<string, unknown>;
+type CountFlags = ModelFlags & RoadFlags & GlobalFlags & { date?: string; dateFromName?: string } & Record<string, unknown>;
 
 function km(m: number): string {
   return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`;
@@ -37,6 +39,7 @@ export function countCommand(signal: AbortSignal): Command {
     .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
   addModelOptions(cmd);
   addRoadOptions(cmd);
+  addAcquiredOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -44,16 +47,20 @@ export function countCommand(signal: AbortSignal): Command {
 Examples:
   $ satcount count scene.tif
   $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png
+  $ satcount count scene.tif --road border-road.geojson --report border.html
   $ satcount count export.png --gsd 0.3 --json > result.json`,
   );
   return cmd.action(
     action(async (image: string, flags: CountFlags) => {
-      const outputs = countOutputsFrom(flags);
+      const outputs = { ...countOutputsFrom(flags), command: commandLine(['satcount', ...process.argv.slice(2)]) };
+      const acquired = acquiredOptionsFrom(flags);
+      await checkOutputPaths(outputs);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
         ...modelOptionsFrom(flags),
         ...roadOptionsFrom(flags),
+        acquired,
         logger,
         signal,
         onProgress: progress.update,
