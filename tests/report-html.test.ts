@@ -8,6 +8,7 @@ import type { CountResult } from '../src/pipeline/result.js';
 import { runCount } from '../src/pipeline/run.js';
 import { overlayRoad } from '../src/report/queue-lines.js';
 import { commandLine, packDetections, reportHtml, type ReportInput } from '../src/report/html/report.js';
+import { readModelFacts } from '../src/report/html/model-facts.js';
 import { reportImage } from '../src/report/html/rendering.js';
 import { ROOT, satcount } from './helpers/cli.js';
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
       command: commandLine(['satcount', 'count', image, '--road', road.path, '--report', 'it\'s here.html']),
       generated: '2026-03-14T09:30:00Z',
       version: '0.1.0',
+      model: await readModelFacts(result.model.path),
       views: [
         {
           id: 'scene',
@@ -76,12 +78,17 @@ describe('HTML report page', () => {
     expect(html).toContain("'it'\\''s here.html'");
   });
 
-  it('says when the model carries no validation figures, and shows them when it does', () => {
-    expect(html).toContain('carries no validation figures');
+  it('names the model version from its metadata; says when it carries no validation figures, and shows them when it does', () => {
+    expect(html).toMatch(/<dt>version<\/dt><dd>\d+\.\d+\.\d+<\/dd>/);
+    // The shipped model's figures, whichever it carries.
+    if (input.model.quality.length === 0) expect(html).toContain('carries no validation figures');
+    else expect(html).toContain('<caption>Validation</caption>');
+    expect(reportHtml({ ...input, model: { version: null, quality: [] } })).toContain('carries no validation figures');
     const withQuality = reportHtml({
       ...input,
-      views: [{ ...input.views[0], result: { ...result, model: { ...result.model, quality: [{ gsd_m: 0.3, class: 'car', precision: 0.912, recall: 0.874, n_truth: 1234, set: 'KIT held out' }] } as CountResult['model'] } }],
+      model: { version: '3.0.0', quality: [{ gsd_m: 0.3, class: 'car', precision: 0.912, recall: 0.874, n_truth: 1234, set: 'KIT held out' }] },
     });
+    expect(withQuality).toContain('<dt>version</dt><dd>3.0.0</dd>');
     expect(withQuality).toMatch(/<td class="n">0\.912<\/td><td class="n">0\.874<\/td><td class="n">1234<\/td>/);
   });
 

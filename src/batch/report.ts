@@ -1,5 +1,7 @@
 import { basename, join } from 'node:path';
 import type { RunOptions } from '../pipeline/run.js';
+import { modelPathOf } from '../pipeline/detectors.js';
+import { readModelFacts } from '../report/html/model-facts.js';
 import { reportHtml } from '../report/html/report.js';
 import { viewsOfSaved } from '../report/html/view.js';
 import { VERSION } from '../version.js';
@@ -19,6 +21,7 @@ export async function batchReportHtml(outDir: string, summary: Summary, run: Omi
     generated: new Date().toISOString(),
     version: VERSION,
     views,
+    model: await readModelFacts(modelPathOf(run)),
     index: {
       title: 'Images',
       columns: ['image', 'vehicles', 'on road', 'forward', 'backward', 'longest queue (m)', 'estimated', 'status'],

@@ -11,6 +11,7 @@ import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { readModelFacts } from '../report/html/model-facts.js';
 import { reportHtml, type ReportIndex } from '../report/html/report.js';
 import { viewsOfSaved } from '../report/html/view.js';
 import { SatcountError } from '../types.js';
@@ -192,6 +193,7 @@ async function seriesReport(o: SeriesOptions, rows: SeriesRow[], chart: string):
     generated: new Date().toISOString(),
     version: VERSION,
     views,
+    model: await readModelFacts(modelPathOf(o.run)),
     index,
   });
 }

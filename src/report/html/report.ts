@@ -2,6 +2,7 @@ import type { CountResult } from '../../pipeline/result.js';
 import type { Direction, PixelPoint } from '../../types.js';
 import type { OverlayRoad } from '../overlay.js';
 import { profileSvg } from '../profile-plot.js';
+import type { ModelFacts } from './model-facts.js';
 import { REPORT_CSS } from './style.js';
 import { countsTable, escapeHtml, modelSection, queuesTable, warningsList } from './tables.js';
 import { VIEWER_JS } from './viewer.js';
@@ -53,6 +54,8 @@ export interface ReportInput {
   /** satcount version. */
   version: string;
   views: ReportView[];
+  /** The model's version and validation figures (readModelFacts), shown with the result's model. */
+  model: ModelFacts;
   /** For batch and series: one row per image or acquisition, linking to its view. */
   index?: ReportIndex;
 }
@@ -210,7 +213,7 @@ export function reportHtml(input: ReportInput): string {
 <main>
 ${input.index ? indexSection(input.index) : ''}
 ${input.views.map(viewSection).join('\n')}
-${model ? modelSection(model) : ''}
+${model ? modelSection(model, input.model) : ''}
 </main>
 <script type="application/json" id="satcount-data">${scriptJson(data)}</script>
 <script>${VIEWER_JS}</script>

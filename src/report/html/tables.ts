@@ -1,4 +1,5 @@
 import type { CountResult } from '../../pipeline/result.js';
+import type { ModelFacts } from './model-facts.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -53,21 +54,12 @@ export function warningsList(r: CountResult): string {
   return `<div class="warnings"><h3>Warnings</h3><ul>${warnings.map((w) => `<li>${escapeHtml(String(w))}</li>`).join('')}</ul></div>`;
 }
 
-interface QualityEntry {
-  gsd_m?: number;
-  class?: string;
-  precision?: number;
-  recall?: number;
-  n_truth?: number;
-  set?: string;
-}
-
 /** The model, its version and the validation figures its metadata carries (or that it carries none). */
-export function modelSection(m: CountResult['model']): string {
-  const extra = m as CountResult['model'] & { version?: string; quality?: QualityEntry[]; trained_on?: string | null };
+export function modelSection(m: CountResult['model'], model: ModelFacts): string {
+  const extra = m as CountResult['model'] & { trained_on?: string | null };
   const facts = [
     ['name', m.name],
-    ['version', extra.version ?? 'not stated in its metadata'],
+    ['version', model.version ?? 'not stated in its metadata'],
     ['file', m.path],
     ['trained at', `${m.gsd_m} m per pixel`],
     ['input', `${m.input_size[0]} × ${m.input_size[1]} px, layout ${m.layout}`],
@@ -75,8 +67,8 @@ export function modelSection(m: CountResult['model']): string {
   ];
   const dl = facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(String(v))}</dd>`).join('');
   const f = (v: number | undefined) => (typeof v === 'number' ? v.toFixed(3) : '—');
-  const quality = Array.isArray(extra.quality) && extra.quality.length
-    ? `<table class="quality"><caption>Validation</caption><thead><tr><th>pixel size</th><th>class</th><th>precision</th><th>recall</th><th>vehicles</th><th>set</th></tr></thead><tbody>${extra.quality
+  const quality = model.quality.length
+    ? `<table class="quality"><caption>Validation</caption><thead><tr><th>pixel size</th><th>class</th><th>precision</th><th>recall</th><th>vehicles</th><th>set</th></tr></thead><tbody>${model.quality
         .map((q) => `<tr><td>${q.gsd_m ?? '—'} m</td><td>${escapeHtml(q.class ?? '—')}</td><td class="n">${f(q.precision)}</td><td class="n">${f(q.recall)}</td><td class="n">${q.n_truth ?? '—'}</td><td>${escapeHtml(q.set ?? '')}</td></tr>`)
         .join('')}</tbody></table>`
     : '<p>The model\'s metadata carries no validation figures; its model card has them.</p>';

@@ -3,6 +3,7 @@ import type { RoadContext } from '../../pipeline/road.js';
 import type { RasterSource } from '../../raster/open.js';
 import { VERSION } from '../../version.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { readModelFacts } from './model-facts.js';
 import { reportHtml } from './report.js';
 import { viewOf } from './view.js';
 
@@ -19,6 +20,7 @@ export async function writeCountReport(
     generated: new Date().toISOString(),
     version: VERSION,
     views: [view],
+    model: await readModelFacts(subject.result.model.path),
   });
   await writeFileAtomic(path, html);
 }
