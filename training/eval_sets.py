@@ -14,7 +14,8 @@ labels are do-not-care (see training/labels/README.md). Prints one table:
 - count err: sum over images of |detected - labelled| / sum of labelled, and the worst image's
   |count error| in per cent;
 - det/img and FP/img: every counted detection, and those on no labelled vehicle, per image — the
-  figure the clutter set (marinas, aprons) is judged by.
+  figure the clutter set is judged by; it is also shown for its marinas, its aprons, and its images
+  with no vehicle at all (no sure and no doubtful label).
 """
 
 import argparse
@@ -52,6 +53,19 @@ def run_eval(images: list[Path], set_dir: Path, model: str | None, gsd: float | 
     return json.loads(done.stdout)
 
 
+def groups_of(name: str, rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The set, and for the clutter set also its marinas, its aprons and its vehicle-free images."""
+    out = [(name, rows)]
+    if name == "clutter":
+        stem = lambda r: Path(r["image"]).stem
+        out += [
+            ("  marinas", [r for r in rows if stem(r).startswith("harbor")]),
+            ("  aprons", [r for r in rows if stem(r).startswith("airplane")]),
+            ("  no vehicle", [r for r in rows if r["gt"] == 0 and r["ignored_labels"] == 0]),
+        ]
+    return [(n, g) for n, g in out if g]
+
+
 def evaluate_set(name: str, model: str | None, simulate: float | None) -> list[dict]:
     """Per-image rows of one set; georeferenced and plain images need separate runs (--gsd)."""
     set_dir = LABELS / name
@@ -68,6 +82,13 @@ def evaluate_set(name: str, model: str | None, simulate: float | None) -> list[d
         rows += run_eval(plain, set_dir, model, 0.3, simulate)["images"]
     if geo:
         rows += run_eval(geo, set_dir, model, None, simulate)["images"]
+    # The report counts only sure labels (gt); doubtful ones tell a vehicle-free image from an apron with equipment.
+    doubtful = {}
+    for f in set_dir.glob("*.json"):
+        doc = json.loads(f.read_text())
+        doubtful[Path(doc["images"][0]["source"]).name] = sum(1 for a in doc["annotations"] if a.get("doubtful"))
+    for r in rows:
+        r["ignored_labels"] = doubtful.get(Path(r["image"]).name, 0)
     return rows
 
 
@@ -116,16 +137,16 @@ def main() -> None:
         for g in args.gsds.split(","):
             simulate = None if g == "native" else float(g)
             rows = evaluate_set(name, args.model, simulate)
-            if rows:
-                results.append({"set": name, "gsd": "0.3" if simulate is None else str(simulate), **summarize(rows), "rows": rows})
+            for label, group in groups_of(name, rows):
+                results.append({"set": label, "gsd": "0.3" if simulate is None else str(simulate), **summarize(group), "rows": group})
 
-    header = f"{'set':<10} {'m/px':>4} {'img':>4} {'gt':>5} {'det':>5} {'tp':>5} {'fp':>5} {'fn':>5} {'P':>6} {'R':>6} {'F1':>6} {'cnt err':>7} {'max img':>7} {'det/img':>7} {'fp/img':>6}"
+    header = f"{'set':<12} {'m/px':>4} {'img':>4} {'gt':>5} {'det':>5} {'tp':>5} {'fp':>5} {'fn':>5} {'P':>6} {'R':>6} {'F1':>6} {'cnt err':>7} {'max img':>7} {'det/img':>7} {'fp/img':>6}"
     print(f"model: {args.model or 'shipped (models/satcount-vehicles.onnx)'}")
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r['set']:<10} {r['gsd']:>4} {r['images']:>4} {r['gt']:>5} {r['det']:>5} {r['tp']:>5} {r['fp']:>5} {r['fn']:>5} "
+            f"{r['set']:<12} {r['gsd']:>4} {r['images']:>4} {r['gt']:>5} {r['det']:>5} {r['tp']:>5} {r['fp']:>5} {r['fn']:>5} "
             f"{fmt(r['precision']):>6} {fmt(r['recall']):>6} {fmt(r['f1']):>6} {fmt(r['count_err'], True):>7} "
             f"{fmt(None if r['max_img_err_pct'] is None else r['max_img_err_pct'] / 100, True):>7} {r['det_per_img']:>7.2f} {r['fp_per_img']:>6.2f}"
         )
