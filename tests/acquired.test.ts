@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gdalMetadataItem, imdTime, parseDateFlag, parseIsoTime, parseTiffDateTime, readAcquisition, timeFromName, vendorXmlTime,
 } from '../src/raster/acquired.js';
+import { openRaster } from '../src/raster/open.js';
 import { writeGeoTiff } from '../src/raster/write-geotiff.js';
 import { SatcountError } from '../src/types.js';
 import { hasGdal } from './helpers/gdal.js';
@@ -72,6 +73,15 @@ describe('acquisition time of an image file', () => {
 
   it('comes from the TIFF DateTime tag', async () => {
     expect(await readAcquisition(tagged)).toEqual({ acquired: '2026-03-14T09:30:00Z', acquired_from: 'tiff-datetime' });
+  });
+
+  it('is read from the reader\'s open file as from the path', async () => {
+    const source = await openRaster(tagged);
+    try {
+      expect(await readAcquisition(tagged, {}, () => source.readTimeTags!())).toEqual({ acquired: '2026-03-14T09:30:00Z', acquired_from: 'tiff-datetime' });
+    } finally {
+      await source.close();
+    }
   });
 
   it('is null when nothing says', async () => {

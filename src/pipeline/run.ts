@@ -98,7 +98,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
     const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
-    const acquisition = await readAcquisition(image, opts.acquired);
+    const acquisition = await readAcquisition(image, opts.acquired, source.readTimeTags && (() => source.readTimeTags!()));
     if (opts.acquired?.dateFromName && acquisition.acquired_from !== 'file-name') {
       opts.logger?.warn(`${image}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`);
     }

@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { fromFile, fromUrl } from 'geotiff';
+import { fromFile, fromUrl, type GeoTIFFImage } from 'geotiff';
 import { SatcountError } from '../types.js';
 
 /**
@@ -164,21 +164,37 @@ async function sidecar(image: string, ext: string): Promise<{ path: string; text
   return null;
 }
 
-/** The TIFF tags that can carry a time: DateTime and GDAL_METADATA (first IFD); none for other files. */
-async function tiffTimeTags(image: string): Promise<{ dateTime: string | null; gdalMetadata: string | null }> {
-  const none = { dateTime: null, gdalMetadata: null };
+/** The TIFF tags that can carry a time. */
+export interface TimeTags {
+  dateTime: string | null;
+  gdalMetadata: string | null;
+}
+
+const NO_TAGS: TimeTags = { dateTime: null, gdalMetadata: null };
+
+/** DateTime and GDAL_METADATA of a TIFF image already open (the reader's, so no second open). */
+export async function timeTagsOf(image: GeoTIFFImage): Promise<TimeTags> {
+  try {
+    const fd = image.getFileDirectory();
+    const text = async (tag: 'DateTime' | 'GDAL_METADATA') => (fd.hasTag(tag) ? String((await fd.loadValue(tag)) ?? '').replace(/\0+$/, '') : null);
+    return { dateTime: await text('DateTime'), gdalMetadata: await text('GDAL_METADATA') };
+  } catch {
+    return NO_TAGS;
+  }
+}
+
+/** The time tags of the first image of a TIFF file or URL; none for other files. */
+async function tiffTimeTags(image: string): Promise<TimeTags> {
   let tiff;
   try {
     tiff = /^https?:\/\//i.test(image) ? await fromUrl(image) : await fromFile(image);
   } catch {
-    return none;
+    return NO_TAGS;
   }
   try {
-    const fd = (await tiff.getImage(0)).getFileDirectory();
-    const text = async (tag: 'DateTime' | 'GDAL_METADATA') => (fd.hasTag(tag) ? String((await fd.loadValue(tag)) ?? '').replace(/\0+$/, '') : null);
-    return { dateTime: await text('DateTime'), gdalMetadata: await text('GDAL_METADATA') };
+    return await timeTagsOf(await tiff.getImage(0));
   } catch {
-    return none;
+    return NO_TAGS;
   } finally {
     await tiff.close();
   }
@@ -187,17 +203,18 @@ async function tiffTimeTags(image: string): Promise<{ dateTime: string | null; g
 /**
  * Finds when an image was acquired, from the sources listed at AcquiredFrom in that order.
  * A file that is not a TIFF simply has no tags; reading errors are the reader's to report.
+ * `tags` reads them from an image the caller already has open (RasterSource.readTimeTags).
  *
  * @example const { acquired, acquired_from } = await readAcquisition('scene.tif', { dateFromName: '%Y%m%d' })
  */
-export async function readAcquisition(image: string, opts: AcquiredOptions = {}): Promise<Acquisition> {
+export async function readAcquisition(image: string, opts: AcquiredOptions = {}, tags?: () => Promise<TimeTags>): Promise<Acquisition> {
   if (opts.date !== undefined) return { acquired: parseDateFlag(opts.date), acquired_from: 'flag' };
   if (opts.dateFromName !== undefined) {
     const t = timeFromName(basename(image), opts.dateFromName);
     if (t) return { acquired: t, acquired_from: 'file-name' };
   }
-  const tags = await tiffTimeTags(image);
-  const gdalAcq = tags.gdalMetadata && gdalMetadataItem(tags.gdalMetadata, 'ACQUISITIONDATETIME');
+  const { dateTime, gdalMetadata } = tags ? await tags() : await tiffTimeTags(image);
+  const gdalAcq = gdalMetadata && gdalMetadataItem(gdalMetadata, 'ACQUISITIONDATETIME');
   const fromGdal = gdalAcq ? parseIsoTime(gdalAcq) ?? parseTiffDateTime(gdalAcq) : null;
   if (fromGdal) return { acquired: fromGdal, acquired_from: 'gdal-metadata' };
   if (!/^https?:\/\//i.test(image)) {
@@ -208,7 +225,7 @@ export async function readAcquisition(image: string, opts: AcquiredOptions = {})
     const fromXml = xml && vendorXmlTime(xml.text);
     if (fromXml) return { acquired: fromXml, acquired_from: 'xml' };
   }
-  const tagTime = tags.dateTime ?? (tags.gdalMetadata && gdalMetadataItem(tags.gdalMetadata, 'TIFFTAG_DATETIME'));
+  const tagTime = dateTime ?? (gdalMetadata && gdalMetadataItem(gdalMetadata, 'TIFFTAG_DATETIME'));
   const fromTag = tagTime ? parseTiffDateTime(tagTime) : null;
   if (fromTag) return { acquired: fromTag, acquired_from: 'tiff-datetime' };
   return NONE;

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { TypedArray } from 'geotiff';
 import { SatcountError, type Georef, type PixelWindow, type RasterInfo, type RgbImage } from '../types.js';
+import type { TimeTags } from './acquired.js';
 import { describeError } from './common.js';
 import { openPlainImage } from './image-source.js';
 import { isUrl } from './source.js';
@@ -30,6 +31,8 @@ export interface RasterSource {
    * with validity as readRgb computes it. Parts outside the image are 0 and invalid.
    */
   readSamples?(win: PixelWindow): Promise<{ arrays: TypedArray[]; valid: Uint8Array }>;
+  /** The tags that can say when the image was taken (TIFF only), read from the open file. */
+  readTimeTags?(): Promise<TimeTags>;
   close(): Promise<void>;
 }
 

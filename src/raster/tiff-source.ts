@@ -1,5 +1,6 @@
 import type { GeoTIFF, GeoTIFFImage, TypedArray } from 'geotiff';
 import { SatcountError, type PixelWindow, type RasterInfo, type RgbImage, type SampleType } from '../types.js';
+import { timeTagsOf } from './acquired.js';
 import { checkWindowSize, defaultBands, describeError, megapixels, parseNodata, resolveBands } from './common.js';
 import { MAX_BLOCK_BYTES, registerFastDecoders } from './decoders.js';
 import { createGeoref } from './georef.js';
@@ -214,6 +215,7 @@ async function buildSource(
     info,
     georef,
     notes,
+    readTimeTags: () => timeTagsOf(main),
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH);
       opts.signal?.throwIfAborted();
