@@ -151,6 +151,8 @@ export interface ModelInfo {
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
+  size_multiple: number | null;
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */

@@ -3,7 +3,9 @@
  * with the measurements alternated, the bare model against the pipeline (quiet and with one core
  * busy), decoding against GDAL, a 20 km road corridor, startup and peak memory, then the floors
  * of issue 13 with pass or fail. `-- --large` adds the 40000×40000 memory run; `-- --rounds n`
- * sets the alternation rounds (default 3); `-- --tile-size n` and `-- --threads n` try other settings.
+ * sets the alternation rounds (default 3); `-- --tile-size n` and `-- --threads n` try other settings;
+ * `-- --tile-sizes 512,1024,…` prints only the bare model's time per km² by tile side; `-- --size n`
+ * uses an n×n scene instead of 10,000² (a shared, busy machine).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -54,14 +56,28 @@ const large = process.argv.includes('--large');
 const rounds = Number(flag('--rounds') ?? 3);
 const tileSize = flag('--tile-size');
 const threads = flag('--threads');
-const size = 10_000;
+const size = Number(flag('--size') ?? 10_000);
 const load0 = loadavg()[0];
 process.stderr.write(`satcount bench: scenes in ${DIR} (generated on first run); load average ${load0.toFixed(2)} on ${cpus().length} cores\n`);
 
-// 1. Bare model against the pipeline, alternated, quiet and with one core busy.
 const scene = await benchScene(DIR, size);
+
+// `--tile-sizes a,b,…`: only the table that chose SCENE_TILE_SIZE, bare model time per km².
+const sideList = flag('--tile-sizes');
+if (sideList) {
+  interface SizeRow { side: number; ms_per_tile: number; ms_per_km2_tile: number; ms_per_km2_overlapped: number; ms_per_km2_scene: number; tiles_scene: number }
+  const table = child<SizeRow[]>('sizes', scene, String(rounds), ...sideList.split(','));
+  process.stdout.write(`\nbare model time per km² by tile side (64 px overlap; ${rounds} rounds alternated, medians; load average ${load0.toFixed(2)} at start)\n`);
+  process.stdout.write('| tile | ms per tile | ms per km² of tile | ms per km² of scene, steady state | ms per km² of a 10,000² scene (tiles) |\n|---|---|---|---|---|\n');
+  for (const r of table) {
+    process.stdout.write(`| ${r.side}² | ${r.ms_per_tile.toFixed(1)} | ${r.ms_per_km2_tile.toFixed(0)} | ${r.ms_per_km2_overlapped.toFixed(0)} | ${r.ms_per_km2_scene.toFixed(0)} (${r.tiles_scene}) |\n`);
+  }
+  process.exit(0);
+}
+
+// 1. Bare model against the pipeline, alternated, quiet and with one core busy.
 interface Pair { model_ms: number; pipeline_ms: number }
-interface Alternation { tile: number; overlap: number; tile_km2: number; scene_km2: number; tiles: number; quiet: Pair[]; loaded: Pair[] }
+interface Alternation { tile: number; overlap: number; tile_km2: number; scene_km2: number; tiles: number; full_tiles: number; quiet: Pair[]; loaded: Pair[] }
 const alt = child<Alternation>('alternate', scene, String(rounds), tileSize ?? '', threads ?? '');
 const ratios: Record<'quiet' | 'loaded', { ratio: number[]; eff: number[] }> = { quiet: { ratio: [], eff: [] }, loaded: { ratio: [], eff: [] } };
 for (const kind of ['quiet', 'loaded'] as const) {
@@ -69,12 +85,12 @@ for (const kind of ['quiet', 'loaded'] as const) {
   const pairs = alt[kind];
   const ratio = pairs.map((p) => p.pipeline_ms / p.model_ms);
   // Scene km² per second of the pipeline over the bare model's km² per second on whole tiles.
-  const eff = pairs.map((p) => alt.scene_km2 / (p.pipeline_ms * alt.tiles) / (alt.tile_km2 / p.model_ms));
+  const eff = pairs.map((p) => alt.scene_km2 / (p.pipeline_ms * alt.full_tiles) / (alt.tile_km2 / p.model_ms));
   ratios[kind] = { ratio, eff };
   add(`${label}: bare model, ${alt.tile}² tile`, `${spread(pairs.map((p) => p.model_ms), 1, ' ms')} per tile`);
-  add(`${label}: pipeline, ${size}² scene`, `${spread(pairs.map((p) => p.pipeline_ms), 1, ' ms')} per tile (${alt.tiles} tiles, overlap ${alt.overlap})`);
+  add(`${label}: pipeline, ${size}² scene`, `${spread(pairs.map((p) => p.pipeline_ms), 1, ' ms')} per full tile (${alt.tiles} tiles, ${alt.full_tiles.toFixed(1)} full-size, overlap ${alt.overlap})`);
   add(`${label}: pipeline / bare model`, `${spread(ratio, 2, '×')}`);
-  add(`${label}: efficiency`, `${spread(eff, 2)} (scene km²/s over bare model km²/s; ${(alt.scene_km2 / (median(pairs.map((p) => p.pipeline_ms)) * alt.tiles / 1000)).toFixed(3)} km²/s)`);
+  add(`${label}: efficiency`, `${spread(eff, 2)} (scene km²/s over bare model km²/s; ${(alt.scene_km2 / ((median(pairs.map((p) => p.pipeline_ms)) * alt.full_tiles) / 1000)).toFixed(3)} km²/s)`);
 }
 floor('efficiency quiet ≥ 0.80', median(ratios.quiet.eff) >= 0.8, median(ratios.quiet.eff).toFixed(2));
 floor('efficiency, one core busy ≥ 0.60', median(ratios.loaded.eff) >= 0.6, median(ratios.loaded.eff).toFixed(2));

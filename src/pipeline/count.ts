@@ -23,6 +23,11 @@ export interface CountOptions {
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's). */
   overlap?: number;
+  /**
+   * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
+   * default SCENE_TILE_SIZE. A model with a fixed input only takes its own size.
+   */
+  tileSize?: number;
   /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
   detector?: Detector;
   logger?: Logger;
@@ -56,16 +61,40 @@ export function effectiveGsd(source: RasterSource, override: number | undefined)
   return gsd;
 }
 
-export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap?: number): Tile[] {
+/**
+ * Tile side for models that take any size: of 512, 768, 1024, 1536 and 2048, the least model time
+ * per km² of scene with a 64 px overlap (README "Tile size"); larger tiles infer fewer pixels twice.
+ */
+export const SCENE_TILE_SIZE = 1024;
+
+/** The tile size a run uses (model pixels): the wanted side, checked against what the model takes. */
+export function tileSize(detector: Detector, wanted: number | undefined, overlap: number): [w: number, h: number] {
+  const m = detector.info;
+  if (m.size_multiple === null) {
+    if (wanted !== undefined && (wanted !== m.input_size[0] || wanted !== m.input_size[1])) {
+      throw new SatcountError(`${m.path}: --tile-size ${wanted}: the model's input is fixed at ${m.input_size[0]}x${m.input_size[1]}`);
+    }
+    return m.input_size;
+  }
+  const side = wanted ?? Math.max(SCENE_TILE_SIZE, ...m.input_size);
+  if (!Number.isInteger(side) || side % m.size_multiple !== 0 || side > 8192) {
+    throw new SatcountError(`${m.path}: --tile-size ${side}: the model takes tile sides that are multiples of ${m.size_multiple}, up to 8192`);
+  }
+  if (overlap * 2 >= side) throw new SatcountError(`${m.path}: --tile-size ${side}: less than twice the tile overlap (${overlap} px)`);
+  return [side, side];
+}
+
+export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number, size: [w: number, h: number]): Tile[] {
   const m = detector.info;
   return planTiles({
     width: source.info.width,
     height: source.info.height,
     imageGsd: gsd,
     modelGsd: m.gsd_m,
-    tileWidth: m.input_size[0],
-    tileHeight: m.input_size[1],
-    overlap: overlap ?? m.tile_overlap,
+    tileWidth: size[0],
+    tileHeight: size[1],
+    overlap,
+    sizeMultiple: m.size_multiple,
   });
 }
 

@@ -6,7 +6,7 @@ import { writeOverlay } from '../report/overlay.js';
 import { SatcountError } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { renderProfilePlot } from '../report/profile-plot.js';
-import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
+import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, tileSize, type CountOptions } from './count.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, queueLines, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
@@ -34,7 +34,7 @@ export interface CountRun {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number, size: [number, number]): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -43,7 +43,7 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     bands: opts.bands ?? null,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
-    tile_size: m.input_size,
+    tile_size: size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
@@ -106,12 +106,13 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     for (const note of source.notes) opts.logger?.warn(note);
     const overlap = opts.overlap ?? detector.info.tile_overlap;
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const all = planSceneTiles(source, detector, gsd, overlap);
+    const size = tileSize(detector, opts.tileSize, overlap);
+    const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
     if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
-    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap, size), t0);
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {

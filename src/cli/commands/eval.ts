@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { classFilter, evaluate, formatTable, LABEL_FORMATS, loadPlainImage, openLabels, type EvalImage, type LabelFormat, type LoadedImage } from '../../eval/index.js';
 import { memorySource } from '../../pipeline/memory-source.js';
-import { detectScene, openDetector, planSceneTiles } from '../../pipeline/count.js';
+import { detectScene, openDetector, planSceneTiles, tileSize } from '../../pipeline/count.js';
 import { openRaster } from '../../raster/open.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
@@ -59,6 +59,8 @@ Examples:
       const classes = classFilter(flags.classes, labels.classNames);
       const detector = await openDetector(modelOptionsFrom(flags));
       try {
+        const overlap = flags.overlap ?? detector.info.tile_overlap;
+        const size = tileSize(detector, flags.tileSize, overlap);
         const images: EvalImage[] = [];
         const loaded = new Map<string, LoadedImage>();
         for (const path of paths) {
@@ -80,7 +82,7 @@ Examples:
           },
           async (image, gsd) => {
             const source = memorySource('(evaluated image)', image, gsd);
-            const tiles = planSceneTiles(source, detector, gsd, flags.overlap);
+            const tiles = planSceneTiles(source, detector, gsd, overlap, size);
             const run = await detectScene(source, detector, gsd, tiles, { signal });
             return run.detections.map((d) => ({ box: d.bbox_px, score: d.score }));
           },
