@@ -2,7 +2,6 @@ import { open, stat } from 'node:fs/promises';
 import type { TypedArray } from 'geotiff';
 import { SatcountError, type Georef, type PixelWindow, type RasterInfo, type RgbImage } from '../types.js';
 import { describeError } from './common.js';
-import { openPlainImage } from './image-source.js';
 import { isUrl } from './source.js';
 import { openTiff } from './tiff-source.js';
 
@@ -81,6 +80,8 @@ export async function openRaster(pathOrUrl: string, opts: OpenOptions = {}): Pro
   const format: Format = isUrl(pathOrUrl) ? 'tiff' : await localFormat(pathOrUrl);
   try {
     if (format === 'tiff') return await openTiff(pathOrUrl, opts);
+    // PNG and JPEG go through sharp, loaded only for them.
+    const { openPlainImage } = await import('./image-source.js');
     return await openPlainImage(pathOrUrl, format, opts);
   } catch (err) {
     if (err instanceof SatcountError || (err instanceof Error && err.name === 'AbortError')) throw err;

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
-import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
 import { VERSION } from '../../version.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
@@ -51,6 +50,7 @@ Examples:
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
       logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
+      const { runBatch } = await import('../../batch/run.js'); // the pipeline, loaded on use
       const summary = await runBatch({
         inputs: mine,
         outDir: flags.outDir,

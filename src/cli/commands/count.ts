@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount } from '../../pipeline/run.js';
-import { writeOutputs } from '../../report/outputs.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -49,6 +47,9 @@ Examples:
   return cmd.action(
     action(async (image: string, flags: CountFlags) => {
       const outputs = countOutputsFrom(flags);
+      // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version
+      // and the other commands start without it.
+      const [{ runCount }, { writeOutputs }] = await Promise.all([import('../../pipeline/run.js'), import('../../report/outputs.js')]);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
