@@ -144,6 +144,10 @@ describe('satcount count: bad input', () => {
     const matched = centres(b).filter(([x, y]) => centres(a).some(([u, v]) => Math.hypot(x - u, y - v) < 1.5));
     expect(matched.length).toBeGreaterThanOrEqual(b.counts.total * 0.97);
 
+    // Along a road, smaller tiles infer fewer pixels outside the corridor.
+    const road = await satcount(['count', fixture, '--road', join(ROOT, 'fixtures', 'border-queue.road.geojson'), '--json', '--quiet']);
+    expect(JSON.parse(road.stdout).params.tile_size).toEqual([512, 512]);
+
     const odd = await satcount(['count', tif, '--tile-size', '500', '--quiet']);
     expect(odd.code).toBe(2);
     expect(oneLine(odd.stderr)).toEqual([expect.stringMatching(/--tile-size 500: the model takes tile sides that are multiples of 32/)]);

@@ -89,7 +89,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     for (const note of source.notes) opts.logger?.warn(note);
     const overlap = opts.overlap ?? detector.info.tile_overlap;
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const size = tileSize(detector, opts.tileSize, overlap);
+    const size = tileSize(detector, opts.tileSize, overlap, Boolean(opts.road));
     const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
     if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
