@@ -115,7 +115,7 @@ export interface RoadPlacement {
   lane: number;
 }
 
-/** One entry of `detections` in the result JSON (see CONTRACT.md). */
+/** One entry of `detections` in the result JSON (schema/result.schema.json, $defs/detection). */
 export interface Detection {
   id: number;
   class: string;
@@ -168,7 +168,7 @@ export interface Georef {
 }
 
 /**
- * An error a user caused (bad input, bad model, bad usage). `exitCode` follows CONTRACT.md:
+ * An error a user caused (bad input, bad model, bad usage). `exitCode` follows the README's exit codes:
  * 2 bad usage or input, 3 model problem. The message is one line naming the file and the problem.
  */
 export class SatcountError extends Error {

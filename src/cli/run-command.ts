@@ -8,7 +8,7 @@ export interface GlobalFlags {
   json?: boolean;
 }
 
-/** Exit codes of CONTRACT.md, plus 70 for an internal error (a bug: please report it). */
+/** Exit codes as the README lists them ("Exit codes and errors"), plus 70 for an internal error (a bug: please report it). */
 export const EXIT = { ok: 0, regression: 1, badInput: 2, model: 3, batchFailures: 4, internal: 70, interrupted: 130 } as const;
 
 export function loggerFor(flags: GlobalFlags): Logger {

@@ -4,7 +4,7 @@ import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 /** A queue as reported: the road stage's Queue, distances rounded to 0.1 m. */
 export type QueueReport = Queue;
 
-/** The result JSON of CONTRACT.md; field names are public and only grow. */
+/** The result JSON, specified by schema/result.schema.json; field names are public and only grow. */
 export interface CountResult {
   satcount: string;
   image: {
