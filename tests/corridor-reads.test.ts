@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { corridorTiles, prepareRoad, ROAD_DEFAULTS } from '../src/pipeline/road.js';
 import { readAhead } from '../src/pipeline/tiles.js';
 import { openRaster, type OpenOptions } from '../src/raster/open.js';
-import { writeGeoTiff } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../src/raster/tiff/write-geotiff.js';
 import { planTiles } from '../src/tiling/plan.js';
 import type { Tile } from '../src/types.js';
 import { UTM33_GT } from './helpers/scenes.js';

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadModel, type Detector } from '../detect/model.js';
 import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
-import { SCENE_TILE_SIZE } from '../pipeline/count.js';
+import { SCENE_TILE_SIZE } from '../pipeline/settings.js';
 import { ROAD_DEFAULTS } from '../pipeline/road.js';
 import { runCount } from '../pipeline/run.js';
 import { openRaster } from '../raster/open.js';

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { ModelInfo } from '../types.js';
 import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
-import { detectScene, planSceneTiles, tileSize } from '../pipeline/count.js';
-import { memorySource } from '../pipeline/memory-source.js';
+import { detectScene, planSceneTiles } from '../pipeline/count.js';
+import { memorySource } from '../raster/sources/memory.js';
+import { checkRunOptions, resolveOverlap, resolveTileSize } from '../pipeline/settings.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
@@ -43,10 +44,11 @@ export interface RunEvalOptions extends ModelChoice {
 export async function runEval(paths: readonly string[], opts: RunEvalOptions): Promise<{ report: EvalReport; model: ModelInfo }> {
   const labels = await openLabels(opts.labels, opts.labelFormat);
   const classes = classFilter(opts.classes, labels.classNames);
+  checkRunOptions(opts);
   const detector = await openDetector(opts);
   try {
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
-    const size = tileSize(detector, opts.tileSize, overlap);
+    const overlap = resolveOverlap(opts.overlap, detector.info);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap);
     const images: EvalImage[] = [];
     const loaded = new Map<string, LoadedImage>();
     for (const path of paths) {

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import { planTiles } from '../tiling/plan.js';
-import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
+import { type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ModelChoice } from './detectors.js';
-import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
+import { countByClass, imageSection, modelSection, roundDetection, type CountResult } from './result.js';
 import { allInvalid, readAhead } from './tiles.js';
 import { VisibilityGrid } from './visibility.js';
 
@@ -17,7 +17,7 @@ export interface CountOptions extends ModelChoice {
   bands?: number[];
   /** Refuse windows beyond this many megapixels. */
   maxMegapixels?: number;
-  /** Tile overlap in model pixels (default: the model's). */
+  /** Tile overlap in model pixels (default: the model's; under half the tile side). */
   overlap?: number;
   /**
    * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
@@ -43,43 +43,7 @@ export interface SceneRun {
   tilesSkipped: number;
 }
 
-export function effectiveGsd(source: RasterSource, override: number | undefined): number {
-  const gsd = override ?? source.info.gsd_m;
-  if (gsd === null || gsd === undefined || !(gsd > 0)) {
-    throw new SatcountError(`${source.info.path}: no ground sample distance known; pass --gsd <metres per pixel>`);
-  }
-  return gsd;
-}
-
-/**
- * Tile side for models that take any size: of 512, 768, 1024, 1536 and 2048, the least model time
- * per km² of scene with a 64 px overlap (README "Tile size"); larger tiles infer fewer pixels twice.
- */
-export const SCENE_TILE_SIZE = 1024;
-
-/**
- * Tile side along a road corridor (±15 m is 100 px at 0.3 m): a tile of side T infers about
- * T² / (T − overlap) pixels per pixel of road, 585 at 512 against 1,092 at 1024.
- */
-export const CORRIDOR_TILE_SIZE = 512;
-
-/** The tile size a run uses (model pixels): the wanted side, checked against what the model takes. */
-export function tileSize(detector: Detector, wanted: number | undefined, overlap: number, corridor = false): [w: number, h: number] {
-  const m = detector.info;
-  if (m.size_multiple === null) {
-    if (wanted !== undefined && (wanted !== m.input_size[0] || wanted !== m.input_size[1])) {
-      throw new SatcountError(`${m.path}: --tile-size ${wanted}: the model's input is fixed at ${m.input_size[0]}x${m.input_size[1]}`);
-    }
-    return m.input_size;
-  }
-  const side = wanted ?? (corridor ? CORRIDOR_TILE_SIZE : SCENE_TILE_SIZE);
-  if (!Number.isInteger(side) || side % m.size_multiple !== 0 || side > 8192) {
-    throw new SatcountError(`${m.path}: --tile-size ${side}: the model takes tile sides that are multiples of ${m.size_multiple}, up to 8192`);
-  }
-  if (overlap * 2 >= side) throw new SatcountError(`${m.path}: --tile-size ${side}: less than twice the tile overlap (${overlap} px)`);
-  return [side, side];
-}
-
+/** Tiles over the whole scene; `overlap` and `size` as resolveOverlap and resolveTileSize gave them. */
 export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number, size: [w: number, h: number]): Tile[] {
   const m = detector.info;
   return planTiles({
@@ -98,15 +62,15 @@ function toDetection(d: PixelDetection, id: number, classes: string[], georef: G
   const [x1, y1, x2, y2] = d.box;
   const center: [number, number] = [(x1 + x2) / 2, (y1 + y2) / 2];
   const crs = georef ? georef.pixelToCrs(center) : null;
-  const round = (v: number, k = 100) => Math.round(v * k) / k;
+  // Unrounded: the road analysis works on these; roundDetection rounds the result's copy.
   return {
     id,
     class: classes[d.classIndex] ?? `class_${d.classIndex}`,
-    score: round(d.score, 1000),
-    bbox_px: [round(x1), round(y1), round(x2), round(y2)],
-    center_px: [round(center[0]), round(center[1])],
-    center_crs: crs ? [round(crs[0], 1000), round(crs[1], 1000)] : null,
-    lonlat: crs && georef ? (georef.crsToLonLat(crs).map((v) => round(v, 1e8)) as [number, number]) : null,
+    score: d.score,
+    bbox_px: [x1, y1, x2, y2],
+    center_px: center,
+    center_crs: crs,
+    lonlat: crs && georef ? georef.crsToLonLat(crs) : null,
     road: null,
   };
 }
@@ -188,7 +152,7 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     image: imageSection(run.source.info, run.gsd),
     model: modelSection(run.detector.info),
     params,
-    detections: run.detections,
+    detections: run.detections.map(roundDetection),
     counts: { total: run.detections.length, by_class: countByClass(run.detections), on_road: null, by_direction: null },
     queues: [],
     profile: null,

@@ -1,7 +1,8 @@
 import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
 import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
-import { baseResult, detectScene, effectiveGsd, planSceneTiles, tileSize, type CountOptions } from './count.js';
+import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
 import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -76,6 +77,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
 /** Counts vehicles in one image and keeps the image and model open for writing outputs. */
 export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
+  checkRunOptions(opts);
   const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
@@ -87,9 +89,9 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const gsd = effectiveGsd(source, opts.gsd);
     // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
     for (const note of source.notes) opts.logger?.warn(note);
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const size = tileSize(detector, opts.tileSize, overlap, Boolean(opts.road));
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap, Boolean(opts.road));
     const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
     if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import { SatcountError } from '../types.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { detectionsCsv } from './csv.js';

@@ -1,4 +1,4 @@
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
 import { withAtomicFile } from '../io/atomic.js';
 

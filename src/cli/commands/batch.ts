@@ -4,7 +4,7 @@ import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, t
 import { VERSION } from '../../version.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -58,6 +58,7 @@ Examples:
         force: flags.force,
         run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
         outputs,
+        describeError: userMessage,
         logger,
         signal,
         onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),
