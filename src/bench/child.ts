@@ -5,6 +5,7 @@
  *   decode <image>                                   decode every full-resolution block once
  *   count <image> [road.geojson]                     one count (peak RSS)
  *   sizes <image> <rounds> <side>...                  bare model per tile side, alternated
+ *   threads <image> <rounds> <n>...                   the pipeline per intra-op thread count, alternated, quiet and loaded
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadModel, type Detector } from '../detect/model.js';
@@ -97,6 +98,33 @@ async function sizes(image: string, rounds: number, sides: number[]) {
   });
 }
 
+/**
+ * Scene km²/s of whole counts with detectors of different intra-op thread counts, alternated round
+ * by round, quiet and with one core busy: decoding runs on the main thread between inferences in
+ * every arrangement, so 1 thread leaves a core to it and 2 threads share both.
+ */
+async function threadCounts(image: string, rounds: number, counts: number[]) {
+  const detectors = await Promise.all(counts.map((threads) => loadModel(DEFAULT_MODEL_PATH, { threads })));
+  const out = counts.map((threads) => ({ threads, quiet: [] as number[], loaded: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    for (const kind of ['quiet', 'loaded'] as const) {
+      const spin = kind === 'loaded' ? spinner() : null;
+      try {
+        const order = r % 2 ? [...counts.keys()].reverse() : [...counts.keys()];
+        for (const i of order) {
+          const p = await pipeline(image, detectors[i], SCENE_TILE_SIZE);
+          out[i][kind].push(p.km2 / ((p.msPerTile * p.fullTiles) / 1000));
+          process.stderr.write(`    round ${r + 1} ${kind}, ${counts[i]} thread(s): ${out[i][kind].at(-1)!.toFixed(4)} km²/s\n`);
+        }
+      } finally {
+        if (spin) await stopSpinner(spin);
+      }
+    }
+  }
+  await Promise.all(detectors.map((d) => d.close()));
+  return out;
+}
+
 /** A process that keeps one core busy until killed. */
 function spinner(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
@@ -177,6 +205,7 @@ const out =
   : what === 'decode' ? await decode(a)
   : what === 'alternate' ? await alternate(a, Number(b), num(c), num(d))
   : what === 'sizes' ? await sizes(a, Number(b), process.argv.slice(5).map(Number))
+  : what === 'threads' ? await threadCounts(a, Number(b), process.argv.slice(5).map(Number))
   : null;
 if (!out) throw new Error(`unknown bench measurement ${what}`);
 process.stdout.write(JSON.stringify(out) + '\n');

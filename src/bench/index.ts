@@ -4,7 +4,8 @@
  * busy), decoding against GDAL, a 20 km road corridor, startup and peak memory, then the floors
  * of issue 13 with pass or fail. `-- --large` adds the 40000×40000 memory run; `-- --rounds n`
  * sets the alternation rounds (default 3); `-- --tile-size n` and `-- --threads n` try other settings;
- * `-- --tile-sizes 512,1024,…` prints only the bare model's time per km² by tile side; `-- --size n`
+ * `-- --tile-sizes 512,1024,…` prints only the bare model's time per km² by tile side,
+ * `-- --thread-counts 1,2` only the pipeline's km²/s by intra-op thread count; `-- --size n`
  * uses an n×n scene instead of 10,000² (a shared, busy machine).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -71,6 +72,18 @@ if (sideList) {
   process.stdout.write('| tile | ms per tile | ms per km² of tile | ms per km² of scene, steady state | ms per km² of a 10,000² scene (tiles) |\n|---|---|---|---|---|\n');
   for (const r of table) {
     process.stdout.write(`| ${r.side}² | ${r.ms_per_tile.toFixed(1)} | ${r.ms_per_km2_tile.toFixed(0)} | ${r.ms_per_km2_overlapped.toFixed(0)} | ${r.ms_per_km2_scene.toFixed(0)} (${r.tiles_scene}) |\n`);
+  }
+  process.exit(0);
+}
+
+// `--thread-counts a,b,…`: only the pipeline's km²/s per onnxruntime thread count, quiet and loaded.
+const threadList = flag('--thread-counts');
+if (threadList) {
+  const table = child<{ threads: number; quiet: number[]; loaded: number[] }[]>('threads', scene, String(rounds), ...threadList.split(','));
+  process.stdout.write(`\npipeline km²/s on the ${size}² scene by intra-op threads (${rounds} rounds alternated, medians; load average ${load0.toFixed(2)} at start)\n`);
+  process.stdout.write('| threads | quiet | one core busy | worst |\n|---|---|---|---|\n');
+  for (const r of table) {
+    process.stdout.write(`| ${r.threads} | ${median(r.quiet).toFixed(4)} | ${median(r.loaded).toFixed(4)} | ${Math.min(median(r.quiet), median(r.loaded)).toFixed(4)} |\n`);
   }
   process.exit(0);
 }
