@@ -5,7 +5,7 @@ import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
 import type { BatchOutputs } from '../batch/run.js';
 import { SatcountError } from '../types.js';
 
-/** Flags shared by every command that reads images and runs the model (CONTRACT.md "Common flags"). */
+/** Flags shared by every command that reads images and runs the model (README "Commands"). */
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')
@@ -14,6 +14,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--threshold <score>', 'minimum detection score (default: the model\'s)', probability)
     .option('--nms-iou <iou>', 'overlap above which two boxes are one vehicle (default: the model\'s)', probability)
     .option('--overlap <pixels>', 'tile overlap in model pixels (default: the model\'s)', nonNegativeNumber)
+    .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);
@@ -79,6 +80,7 @@ export interface ModelFlags {
   threshold?: number;
   nmsIou?: number;
   overlap?: number;
+  tileSize?: number;
   maxMegapixels?: number;
   threads?: number;
   modelGsd?: number;
@@ -90,6 +92,7 @@ export function modelOptionsFrom(flags: ModelFlags) {
     gsd: flags.gsd,
     bands: flags.bands,
     overlap: flags.overlap,
+    tileSize: flags.tileSize,
     maxMegapixels: flags.maxMegapixels,
     modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
   };

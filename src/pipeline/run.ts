@@ -2,7 +2,8 @@ import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
 import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
 import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
-import { baseResult, detectScene, effectiveGsd, planSceneTiles, type CountOptions } from './count.js';
+import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
 import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -20,7 +21,7 @@ export interface CountRun extends OutputSubject {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number, size: [number, number]): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -29,7 +30,7 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     bands: opts.bands ?? null,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
-    tile_size: m.input_size,
+    tile_size: size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
@@ -79,6 +80,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
 /** Counts vehicles in one image and keeps the image and model open for writing outputs. */
 export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
+  checkRunOptions(opts);
   const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
@@ -90,14 +92,15 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const gsd = effectiveGsd(source, opts.gsd);
     // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
     for (const note of source.notes) opts.logger?.warn(note);
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const all = planSceneTiles(source, detector, gsd, overlap);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap, Boolean(opts.road));
+    const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
     if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
-    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap, size), t0);
     const acquisition = await readAcquisition(image, opts.acquired, source.readTimeTags && (() => source.readTimeTags!()));
     if (opts.acquired?.dateFromName && acquisition.acquired_from !== 'file-name') {
       opts.logger?.warn(`${image}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`);

@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { fromFile, fromUrl, type GeoTIFFImage } from 'geotiff';
+import type { GeoTIFFImage } from 'geotiff';
 import { SatcountError } from '../types.js';
 
 /**
@@ -185,6 +185,8 @@ export async function timeTagsOf(image: GeoTIFFImage): Promise<TimeTags> {
 
 /** The time tags of the first image of a TIFF file or URL; none for other files. */
 async function tiffTimeTags(image: string): Promise<TimeTags> {
+  // geotiff loads on use: the CLI's flag checks import this module at start-up.
+  const { fromFile, fromUrl } = await import('geotiff');
   let tiff;
   try {
     tiff = /^https?:\/\//i.test(image) ? await fromUrl(image) : await fromFile(image);

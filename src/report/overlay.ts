@@ -1,5 +1,4 @@
-import sharp from 'sharp';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
 import { withAtomicFile } from '../io/atomic.js';
 
@@ -48,6 +47,7 @@ export async function writeOverlay(path: string, source: RasterSource, detection
   const oh = Math.max(1, Math.round(height * k));
   const rgb = await source.readRgb({ x: 0, y: 0, width, height }, ow, oh);
   const svg = overlaySvg(ow, oh, k, detections, road);
+  const { default: sharp } = await import('sharp');
   // Encoded straight into the temp file: one encode, and no second copy of a large PNG in memory.
   await withAtomicFile(path, async (temp) => {
     await sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: ow, height: oh, channels: 3 } })

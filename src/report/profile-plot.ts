@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { ChainageRange, DensityProfile, Queue } from '../road/types.js';
 
@@ -28,6 +27,7 @@ export async function renderProfilePlot(
   outPath: string,
   opts: ProfilePlotOptions = {},
 ): Promise<void> {
+  const { default: sharp } = await import('sharp');
   const png = await sharp(Buffer.from(profileSvg(profile, queues, opts))).png().toBuffer();
   await writeFileAtomic(outPath, png);
 }

@@ -35,6 +35,8 @@ export interface SeriesOptions {
   report?: string;
   /** The command line, for the report. */
   command?: string;
+  /** How a user-caused error reads on a row (the CLI names its flags). */
+  describeError?: (e: SatcountError) => string;
   logger: Logger;
   signal?: AbortSignal;
   onAcquisitionDone?: (row: SeriesRow, done: number, total: number) => void;
@@ -75,8 +77,8 @@ export async function datedInputs(inputs: string[], opts: AcquiredOptions): Prom
   return found.map((f) => ({ path: f.path, acquired: f.acquired!, acquired_from: f.acquired_from! }));
 }
 
-function failureMessage(images: string[], e: unknown): string {
-  const raw = e instanceof SatcountError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+function failureMessage(images: string[], e: unknown, describe: (e: SatcountError) => string = (x) => x.message): string {
+  const raw = e instanceof SatcountError ? describe(e) : `internal error: ${(e as Error)?.message ?? e}`;
   const line = raw.split('\n')[0];
   return images.some((i) => line.includes(i) || line.includes(basename(i))) ? line : `${images[0]}: ${line}`;
 }
@@ -131,7 +133,7 @@ export async function runSeries(o: SeriesOptions): Promise<Series> {
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || isModelProblem(e)) throw e;
-      const message = failureMessage(paths, e);
+      const message = failureMessage(paths, e, o.describeError);
       o.logger.debug({ images: paths, err: e }, message);
       return failedRow(acq, message);
     }

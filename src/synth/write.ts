@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { writeGeoTiff } from '../raster/write-geotiff.js';
+import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
 import { parseDateFlag, tiffDateTime } from '../raster/acquired.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';

@@ -1,14 +1,13 @@
 import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
-import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
 import { checkWritable } from '../../io/writable.js';
-import { commandLine } from '../../report/html/report.js';
+import { commandLine } from '../command-line.js';
 import { VERSION } from '../../version.js';
 import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -62,6 +61,7 @@ Examples:
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
       logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
+      const { runBatch } = await import('../../batch/run.js'); // the pipeline, loaded on use
       const summary = await runBatch({
         inputs: mine,
         outDir: flags.outDir,
@@ -71,6 +71,7 @@ Examples:
         outputs,
         report: flags.report,
         command: commandLine(['satcount', ...process.argv.slice(2)]),
+        describeError: userMessage,
         logger,
         signal,
         onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),

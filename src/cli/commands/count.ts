@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount } from '../../pipeline/run.js';
-import { commandLine } from '../../report/html/report.js';
-import { checkOutputPaths, writeOutputs } from '../../report/outputs.js';
+import { commandLine } from '../command-line.js';
 import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
@@ -54,6 +52,9 @@ Examples:
     action(async (image: string, flags: CountFlags) => {
       const outputs = { ...countOutputsFrom(flags), command: commandLine(['satcount', ...process.argv.slice(2)]) };
       const acquired = acquiredOptionsFrom(flags);
+      // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version
+      // and the other commands start without it.
+      const [{ runCount }, { checkOutputPaths, writeOutputs }] = await Promise.all([import('../../pipeline/run.js'), import('../../report/outputs.js')]);
       await checkOutputPaths(outputs);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');

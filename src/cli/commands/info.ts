@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { publicInfo } from '../../raster/info.js';
-import { openRaster } from '../../raster/open.js';
 import { bandList, positiveNumber } from '../parse.js';
 import { action, type GlobalFlags } from '../run-command.js';
 
@@ -13,6 +11,8 @@ export function infoCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ satcount info scene.tif\n  $ satcount info scene.tif --json | jq .gsd_m')
     .action(
       action(async (image: string, flags: { gsd?: number; bands?: number[] } & GlobalFlags) => {
+        // The reader loads on use, not when any command starts.
+        const [{ publicInfo }, { openRaster }] = await Promise.all([import('../../raster/info.js'), import('../../raster/open.js')]);
         const source = await openRaster(image, { gsd: flags.gsd, bands: flags.bands, allowNoGsd: true });
         try {
           const info = publicInfo(source.info);

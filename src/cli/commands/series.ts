@@ -1,14 +1,14 @@
 import { Command } from 'commander';
 import { expandInputs } from '../../batch/inputs.js';
 import { checkWritable } from '../../io/writable.js';
-import { commandLine } from '../../report/html/report.js';
+import { commandLine } from '../command-line.js';
 import { parseWindow } from '../../series/group.js';
-import { runSeries, seriesFiles, type Series } from '../../series/run.js';
+import type { Series } from '../../series/run.js';
 import { SatcountError } from '../../types.js';
 import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { shard } from '../parse.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface SeriesFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -26,14 +26,14 @@ function km(m: number | undefined): string {
 }
 
 /** One line per acquisition, then the totals. */
-function humanSeries(s: Series, outDir: string): string {
+function humanSeries(s: Series, csv: string): string {
   const lines = s.rows.map((r) => {
     if (r.status === 'failed') return `${r.acquired}  failed: ${r.error}`;
     const q = r.queues;
     const growth = r.growth_per_hour ? `, queue forward ${r.growth_per_hour.queue_forward_m >= 0 ? '+' : ''}${r.growth_per_hour.queue_forward_m} m/h` : '';
     return `${r.acquired}  ${r.vehicles} vehicles${r.by_direction ? ` (forward ${r.by_direction.forward}, backward ${r.by_direction.backward})` : ''}${q ? `, queue forward ${km(q.forward?.length_m ?? 0)}, backward ${km(q.backward?.length_m ?? 0)}` : ''}${growth}`;
   });
-  lines.push(`${s.acquisitions} acquisitions: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed → ${seriesFiles(outDir).csv}`);
+  lines.push(`${s.acquisitions} acquisitions: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed → ${csv}`);
   return lines.join('\n') + '\n';
 }
 
@@ -70,6 +70,7 @@ Examples:
       if (flags.report) await checkWritable(flags.report, '--report');
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
+      const { runSeries, seriesFiles } = await import('../../series/run.js'); // the pipeline, loaded on use
       const series = await runSeries({
         inputs: all,
         outDir: flags.outDir,
@@ -80,11 +81,12 @@ Examples:
         force: flags.force,
         report: flags.report,
         command: commandLine(['satcount', ...process.argv.slice(2)]),
+        describeError: userMessage,
         logger,
         signal,
         onAcquisitionDone: (row, done, total) => logger.info({ acquired: row.acquired, status: row.status, vehicles: row.vehicles, error: row.error ?? undefined, done, of: total }, 'acquisition done'),
       });
-      process.stdout.write(flags.json ? JSON.stringify(series, null, 2) + '\n' : humanSeries(series, flags.outDir));
+      process.stdout.write(flags.json ? JSON.stringify(series, null, 2) + '\n' : humanSeries(series, seriesFiles(flags.outDir).csv));
       for (const r of series.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);
       return series.failed > 0 ? EXIT.batchFailures : EXIT.ok;
     }),
