@@ -7,7 +7,7 @@ import {
   gdalMetadataItem, imdTime, parseDateFlag, parseIsoTime, parseTiffDateTime, readAcquisition, timeFromName, vendorXmlTime,
 } from '../src/raster/acquired.js';
 import { openRaster } from '../src/raster/open.js';
-import { writeGeoTiff } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../src/raster/tiff/write-geotiff.js';
 import { SatcountError } from '../src/types.js';
 import { hasGdal } from './helpers/gdal.js';
 
