@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { countCommand } from './commands/count.js';
@@ -40,7 +41,19 @@ Examples:
   return program;
 }
 
+/**
+ * stdout carries only the result (`--json` is piped into jq and files). Libraries that print
+ * anyway (proj4 reports missing datum grids with console.log) are sent to stderr.
+ */
+function keepStdoutForResults(): void {
+  const toStderr = (...args: unknown[]) => void process.stderr.write(format(...args) + '\n');
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  keepStdoutForResults();
   const controller = new AbortController();
   installSignalHandlers(controller);
   const program = buildProgram(controller.signal);

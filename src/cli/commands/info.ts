@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { publicInfo } from '../../raster/info.js';
 import { openRaster } from '../../raster/open.js';
 import { bandList, positiveNumber } from '../parse.js';
-import { action, type GlobalFlags } from '../run-command.js';
+import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
 export function infoCommand(): Command {
   return new Command('info')
@@ -15,6 +15,8 @@ export function infoCommand(): Command {
       action(async (image: string, flags: { gsd?: number; bands?: number[] } & GlobalFlags) => {
         const source = await openRaster(image, { gsd: flags.gsd, bands: flags.bands, allowNoGsd: true });
         try {
+          const logger = loggerFor(flags);
+          for (const note of source.notes) logger.warn(note);
           const info = publicInfo(source.info);
           if (flags.json) {
             process.stdout.write(JSON.stringify(info, null, 2) + '\n');
