@@ -20,11 +20,12 @@ export function addRoadOptions(cmd: Command): Command {
   return cmd
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
-    .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, ROAD_DEFAULTS.corridor_m)
-    .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default(ROAD_DEFAULTS.driveSide))
-    .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, ROAD_DEFAULTS.maxGap_m)
-    .addOption(new Option('--queue-head <end>', 'which end of the line the queue waits at').choices(['start', 'end']).default(ROAD_DEFAULTS.queueHead))
-    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, ROAD_DEFAULTS.profileBin_m);
+    // No commander defaults here: an unset flag must be told apart from one given (road-flags.ts).
+    .option('--corridor <metres>', `half-width searched each side of the centre line (default: ${ROAD_DEFAULTS.corridor_m})`, positiveNumber)
+    .addOption(new Option('--drive-side <side>', `side of the road traffic drives on (default: the road file's drive_side, else ${ROAD_DEFAULTS.driveSide})`).choices(['right', 'left']))
+    .option('--max-gap <metres>', `largest gap between consecutive vehicles inside one queue (default: ${ROAD_DEFAULTS.maxGap_m})`, positiveNumber)
+    .addOption(new Option('--queue-head <start|end>', `which end of the line the queue waits at (default: the road file's queue_head, else ${ROAD_DEFAULTS.queueHead})`).choices(['start', 'end']))
+    .option('--profile-bin <metres>', `bin size of the density profile along the road (default: ${ROAD_DEFAULTS.profileBin_m})`, positiveNumber);
 }
 
 export function addOutputOptions(cmd: Command): Command {

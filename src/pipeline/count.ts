@@ -23,6 +23,8 @@ export interface CountOptions {
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's). */
   overlap?: number;
+  /** Count even where the pixel size is far outside the model's validated range (pixel-size.ts). */
+  force?: boolean;
   /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
   detector?: Detector;
   logger?: Logger;
@@ -168,7 +170,9 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     queues: [],
     profile: null,
     road: null,
+    warnings: [],
     timing: {
+      tiles_planned: run.tiles.length,
       tiles: run.tilesRun,
       tiles_skipped: run.tilesSkipped,
       read_s: Math.round(run.readSeconds * 1000) / 1000,

@@ -6,6 +6,7 @@ import { writeOverlay } from '../report/overlay.js';
 import { SatcountError } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { renderProfilePlot } from '../report/profile-plot.js';
+import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, queueLines, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -34,7 +35,7 @@ export interface CountRun {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -49,14 +50,20 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     road: opts.road?.path ?? null,
     road_crs: opts.road?.crs ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
-    drive_side: opts.road?.driveSide ?? null,
+    drive_side: road?.opts.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,
-    queue_head: opts.road?.queueHead ?? null,
+    queue_head: road?.opts.queueHead ?? null,
     profile_bin_m: opts.road?.profileBin_m ?? null,
+    force: opts.force ?? false,
   };
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The model card covers colour (RGB) imagery only: on one grey band it takes tree crowns and roof details for vehicles. */
+function greyWarning(path: string): string {
+  return `${path}: one band shown as grey (panchromatic?); the model was trained on colour (RGB) images only, so expect false detections (trees, roofs); pass --bands r,g,b if the file has colour bands`;
+}
 
 function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
   return {
@@ -102,16 +109,23 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
   try {
     detector = await openDetector(opts);
     const gsd = effectiveGsd(source, opts.gsd);
-    // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
-    for (const note of source.notes) opts.logger?.warn(note);
+    const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
     const overlap = opts.overlap ?? detector.info.tile_overlap;
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
+    // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
+    const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? [])];
+    for (const w of warnings) opts.logger?.warn(w);
+    for (const note of pixelSize.notes) opts.logger?.info(note);
     const all = planSceneTiles(source, detector, gsd, overlap);
     const tiles = road ? corridorTiles(road, all) : all;
-    if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
+    opts.logger?.info(
+      { tiles: tiles.length, of: all.length },
+      road ? `reading ${tiles.length} of ${all.length} tiles (only the road corridor)` : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
+    );
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
-    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap), t0);
+    result.warnings = warnings;
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {

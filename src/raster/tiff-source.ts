@@ -217,6 +217,7 @@ async function buildSource(
     info,
     georef,
     notes,
+    grey: bands.length === 1 && !colorMap,
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH);
       opts.signal?.throwIfAborted();

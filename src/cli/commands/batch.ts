@@ -22,7 +22,8 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
 }
 
 function summaryLine(s: Summary): string {
-  return `${s.images} images: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed`;
+  const warned = s.rows.filter((r) => (r.warnings ?? []).length > 0).length;
+  return `${s.images} images: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed${warned > 0 ? `, ${warned} with warnings (see summary.csv)` : ''}`;
 }
 
 export function batchCommand(signal: AbortSignal): Command {
@@ -32,7 +33,7 @@ export function batchCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
-    .option('--force', 'recount images whose results are up to date')
+    .option('--force', "recount images whose results are up to date, and count images whose pixel size is far outside the model's validated range")
     .option('--geojson', 'also write <image>.geojson per georeferenced image')
     .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
     .option('--csv', 'also write <image>.csv per image')
@@ -66,7 +67,7 @@ Examples:
         outDir: flags.outDir,
         concurrency: flags.concurrency,
         force: flags.force,
-        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger, signal },
         outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
         logger,
         signal,

@@ -6,7 +6,12 @@ import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
-type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags;
+type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags & { force?: boolean };
+
+/** "1 vehicle", "3 vehicles". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 function km(m: number): string {
   return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`;
@@ -17,12 +22,12 @@ export function humanSummary(r: CountResult): string {
   const byClass = Object.entries(r.counts.by_class)
     .map(([c, n]) => `${c} ${n}`)
     .join(', ');
-  const lines = [`${r.image.path}: ${r.counts.total} vehicles${byClass ? ` (${byClass})` : ''} in ${r.timing.tiles} tiles, ${r.timing.total_s.toFixed(1)} s`];
+  const lines = [`${r.image.path}: ${plural(r.counts.total, 'vehicle')}${byClass ? ` (${byClass})` : ''} in ${plural(r.timing.tiles, 'tile')}, ${r.timing.total_s.toFixed(1)} s`];
   if (r.counts.by_direction) {
     lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward})`);
     for (const q of r.queues) {
       lines.push(
-        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated`,
+        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${plural(q.lanes, 'lane')}, ${plural(q.vehicles_observed, 'vehicle')} seen, ~${q.vehicles_estimated} estimated`,
       );
     }
     if (r.queues.length === 0) lines.push('no queue found');
@@ -37,6 +42,7 @@ export function countCommand(signal: AbortSignal): Command {
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
+  cmd.option('--force', "count even when the image's pixel size is far outside the model's validated range");
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -53,6 +59,7 @@ Examples:
       const run = await runCount(image, {
         ...modelOptionsFrom(flags),
         ...roadOptionsFrom(flags),
+        force: flags.force,
         logger,
         signal,
         onProgress: progress.update,

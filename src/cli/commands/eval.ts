@@ -20,7 +20,7 @@ interface EvalFlags extends ModelFlags, GlobalFlags {
 
 /** GeoTIFFs go through the raster reader (for their pixel size); other files through sharp. */
 async function loadImage(path: string, flags: EvalFlags): Promise<LoadedImage> {
-  if (!/\.tiff?$/i.test(path)) return loadPlainImage(path);
+  if (!/\.tiff?$/i.test(path)) return loadPlainImage(path, flags.bands);
   const source = await openRaster(path, { gsd: flags.gsd, bands: flags.bands, maxMegapixels: flags.maxMegapixels });
   try {
     const { width, height } = source.info;
