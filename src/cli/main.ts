@@ -9,6 +9,21 @@ import { evalCommand } from './commands/eval.js';
 import { synthCommand } from './commands/synth.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
 
+/**
+ * commander's usage errors in satcount's style: one `satcount: …` line (exit 2 comes from main).
+ * "error: option '--threshold <score>' argument '2' is invalid. expected …" becomes
+ * "satcount: --threshold 2: expected …"; a "(Did you mean …?)" hint joins the same line.
+ */
+export function usageErrorLine(message: string): string {
+  const text = message.replace(/^error: /, '').trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const invalid = /^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(text);
+  return `satcount: ${invalid ? `${invalid[1]} ${invalid[2]}: ${invalid[3]}` : text}\n`;
+}
+
+function writeUsageError(message: string, write: (s: string) => void): void {
+  write(usageErrorLine(message));
+}
+
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command('satcount')
     .description('Count vehicles in satellite imagery: detections, counts, queues and lane directions')
@@ -16,8 +31,9 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--json', 'print the result JSON on stdout, nothing else there')
     .option('--quiet', 'log warnings and errors only')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON (default: text on a terminal, JSON otherwise)').choices(['text', 'json']))
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: writeUsageError })
     .addHelpText(
       'after',
       `
@@ -36,7 +52,7 @@ Examples:
   program.addCommand(evalCommand(signal));
   program.addCommand(synthCommand());
   for (const sub of program.commands) {
-    sub.configureHelp({ showGlobalOptions: true }).showHelpAfterError('(run with --help for usage)');
+    sub.configureHelp({ showGlobalOptions: true }).configureOutput({ outputError: writeUsageError });
   }
   return program;
 }

@@ -6,6 +6,7 @@ import { SatcountError } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
+import { barsShown, batchProgress } from '../progress.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
@@ -62,17 +63,27 @@ Examples:
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
       logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
+      // On a terminal the bar says what the per-image log lines would; they would only break it up.
+      const showBar = barsShown(flags);
+      const progress = batchProgress(showBar);
+      let failed = 0;
+      progress.update(0, mine.length, { failed });
       const summary = await runBatch({
         inputs: mine,
         outDir: flags.outDir,
         concurrency: flags.concurrency,
         force: flags.force,
-        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger, signal },
+        // Per-image info lines ("reading 6 tiles") would break the bar up too; warnings still show.
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger: showBar && !flags.logLevel ? logger.child({}, { level: 'warn' }) : logger, signal },
         outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
         logger,
         signal,
-        onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),
-      });
+        onImageDone: (row, done, total) => {
+          if (row.status === 'failed') failed++;
+          if (showBar) progress.update(done, total, { failed });
+          else logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done');
+        },
+      }).finally(progress.stop);
       if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(`${summaryLine(summary)} → ${flags.outDir}/summary.csv\n`);
       for (const r of summary.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { parseLonLat, parseSize, SYNTH_DEFAULTS, writeScene } from '../../synth/index.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from '../parse.js';
-import { action, type GlobalFlags } from '../run-command.js';
+import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
 interface SynthFlags extends GlobalFlags {
   out: string;
@@ -19,6 +19,9 @@ interface SynthFlags extends GlobalFlags {
   driveSide: 'right' | 'left';
   queueHead: 'start' | 'end';
 }
+
+/** A queue ends within a vehicle length and a gap of the length asked for; shorter means the road ran out. */
+const SHORTFALL_M = 25;
 
 export function synthCommand(): Command {
   const d = SYNTH_DEFAULTS;
@@ -58,7 +61,13 @@ export function synthCommand(): Command {
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,
         });
-        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues };
+        // A queue longer than the road is cut at the scene's edge; the truth file has the real length.
+        const warnings = scene.truth.queues
+          .filter((q) => q.jammed && q.length_m < flags.queueLength - SHORTFALL_M)
+          .map((q) => `synth: --queue-length ${flags.queueLength} m does not fit the road in this scene: the ${q.direction} queue is ${Math.round(q.length_m)} m (${scene.paths.truth} has the exact extent)`);
+        const logger = loggerFor(flags);
+        for (const w of warnings) logger.warn(w);
+        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues, warnings };
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
       }),
     );
