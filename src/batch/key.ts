@@ -21,7 +21,7 @@ async function fileStamp(path: string): Promise<string> {
 export function resultSettings(run: Omit<RunOptions, 'detector' | 'onProgress'>, model: ModelInfo): Record<string, unknown> {
   const { logger: _logger, signal: _signal, model: _model, modelOverrides, road, ...rest } = run;
   const { threads: _threads, ...overrides } = modelOverrides ?? {};
-  const { profilePlot: _plot, path: _road, ...roadSettings } = road ?? { path: '' };
+  const { path: _road, ...roadSettings } = road ?? { path: '' };
   return {
     ...rest,
     overrides,

@@ -1,4 +1,4 @@
-import { removePendingTempFiles } from '../report/atomic.js';
+import { removePendingTempFiles } from '../io/atomic.js';
 import { SatcountError } from '../types.js';
 import { createLogger, defaultLogFormat, type LogFormat, type Logger } from '../log.js';
 

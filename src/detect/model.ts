@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { nms } from '../merge/boxes.js';
+import { nms } from '../geom/boxes.js';
 import { SatcountError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
 import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
 import { settingsFromMetadata, type MetadataSettings } from './metadata.js';

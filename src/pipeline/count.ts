@@ -1,20 +1,16 @@
 import type { Logger } from 'pino';
-import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
+import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
 import type { RasterSource } from '../raster/open.js';
 import { planTiles } from '../tiling/plan.js';
 import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_MODEL_PATH } from './model-path.js';
+import type { ModelChoice } from './detectors.js';
 import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
 import { allInvalid, readAhead } from './tiles.js';
 import { VisibilityGrid } from './visibility.js';
 
-export interface CountOptions {
-  /** ONNX model path; default: the shipped model. */
-  model?: string;
-  /** Overrides of the model's metadata (threshold, NMS IoU, GSD…). */
-  modelOverrides?: ModelOverrides;
+export interface CountOptions extends ModelChoice {
   /** Metres per pixel for images without georeferencing; overrides the file's. */
   gsd?: number;
   /** 1-based band indices to use as R, G, B. */
@@ -25,8 +21,6 @@ export interface CountOptions {
   overlap?: number;
   /** Count even where the pixel size is far outside the model's validated range (pixel-size.ts). */
   force?: boolean;
-  /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
-  detector?: Detector;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -44,10 +38,6 @@ export interface SceneRun {
   inferenceSeconds: number;
   tilesRun: number;
   tilesSkipped: number;
-}
-
-export async function openDetector(opts: CountOptions): Promise<Detector> {
-  return opts.detector ?? loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
 }
 
 export function effectiveGsd(source: RasterSource, override: number | undefined): number {

@@ -1,9 +1,9 @@
 import type { RasterSource } from '../raster/open.js';
 import {
-  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, sliceRoad, tilesMeetingCorridor,
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, tilesMeetingCorridor,
   type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
-import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
+import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
 
 export interface RoadRunOptions {
@@ -18,7 +18,6 @@ export interface RoadRunOptions {
   /** Undefined: the road file's `queue_head`, else ROAD_DEFAULTS. */
   queueHead?: 'start' | 'end';
   profileBin_m: number;
-  profilePlot?: string;
 }
 
 /** Road options with drive side and queue head settled (flag, else road file, else default). */
@@ -31,7 +30,7 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs' | 'profilePlot'>;
+} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -127,15 +126,5 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     queues,
     profile: densityProfile(placements, model, opts.profileBin_m),
     hidden,
-  };
-}
-
-/** The queue's stretch of road in pixels (overlay) and WGS84 (GeoJSON). */
-export function queueLines(ctx: RoadContext, q: Queue): { pixel: PixelPoint[][]; lonlat: LonLat[][] | null } {
-  const pieces = sliceRoad(ctx.model, q.start_m, q.end_m);
-  const toLonLat = ctx.frame.metricToLonLat;
-  return {
-    pixel: pieces.map((p) => p.pixel),
-    lonlat: toLonLat ? pieces.map((p) => p.metric.map(toLonLat)) : null,
   };
 }

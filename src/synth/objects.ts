@@ -1,6 +1,6 @@
 import { orientedRect, swept, type Box, type Canvas, type Sdf } from './canvas.js';
 import type { Polyline } from './polyline.js';
-import { fbm, type Rng } from './prng.js';
+import { fbm, type Rng } from '../random/prng.js';
 import type { Sun } from './sun.js';
 import type { Colour, RoadProfile } from './traffic.js';
 import type { Footprint } from './vehicles.js';

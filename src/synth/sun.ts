@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Rng } from '../random/prng.js';
 
 /** Where shadows fall: pixels of shadow per metre of object height, as a pixel-space vector. */
 export interface Sun {

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { writeGeoTiff } from '../raster/write-geotiff.js';
-import { ensureDir, writeFileAtomic } from '../report/atomic.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
 

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
 import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
-import { SatcountError } from '../../types.js';
 import { VERSION } from '../../version.js';
-import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
 import { barsShown, batchProgress } from '../progress.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -15,11 +14,6 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
   concurrency: number;
   shard?: { index: number; count: number };
   force?: boolean;
-  geojson?: boolean;
-  geojsonBoxes?: boolean;
-  csv?: boolean;
-  overlay?: boolean;
-  profilePlots?: boolean;
 }
 
 function summaryLine(s: Summary): string {
@@ -34,12 +28,8 @@ export function batchCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
-    .option('--force', "recount images whose results are up to date, and count images whose pixel size is far outside the model's validated range")
-    .option('--geojson', 'also write <image>.geojson per georeferenced image')
-    .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
-    .option('--csv', 'also write <image>.csv per image')
-    .option('--overlay', 'also write <image>.overlay.png per image')
-    .option('--profile-plots', 'with --road, also write <image>.profile.png per image');
+    .option('--force', "recount images whose results are up to date, and count images whose pixel size is far outside the model's validated range");
+  addBatchOutputOptions(cmd);
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.addHelpText(
@@ -58,7 +48,7 @@ Examples:
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
-      if (flags.profilePlots && !flags.road) throw new SatcountError('batch: --profile-plots needs --road');
+      const outputs = batchOutputsFrom(flags as BatchFlags & Record<string, unknown>);
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
@@ -75,7 +65,7 @@ Examples:
         force: flags.force,
         // Per-image info lines ("reading 6 tiles") would break the bar up too; warnings still show.
         run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger: showBar && !flags.logLevel ? logger.child({}, { level: 'warn' }) : logger, signal },
-        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
+        outputs,
         logger,
         signal,
         onImageDone: (row, done, total) => {

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount, writeOutputs, type OutputOptions } from '../../pipeline/run.js';
-import { addModelOptions, addOutputOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { runCount } from '../../pipeline/run.js';
+import { writeOutputs } from '../../report/outputs.js';
+import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
-type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags & { force?: boolean };
+type CountFlags = ModelFlags & RoadFlags & GlobalFlags & Record<string, unknown> & { force?: boolean };
 
 /** "1 vehicle", "3 vehicles". */
 export function plural(n: number, word: string): string {
@@ -41,7 +42,6 @@ export function countCommand(signal: AbortSignal): Command {
     .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
   addModelOptions(cmd);
   addRoadOptions(cmd);
-  cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
   cmd.option('--force', "count even when the image's pixel size is far outside the model's validated range");
   addOutputOptions(cmd);
   cmd.addHelpText(
@@ -54,6 +54,7 @@ Examples:
   );
   return cmd.action(
     action(async (image: string, flags: CountFlags) => {
+      const outputs = countOutputsFrom(flags);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
@@ -65,7 +66,7 @@ Examples:
         onProgress: progress.update,
       }).finally(progress.stop);
       try {
-        await writeOutputs(run, flags);
+        await writeOutputs(run, outputs);
       } finally {
         await run.close();
       }

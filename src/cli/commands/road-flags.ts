@@ -9,7 +9,6 @@ export interface RoadFlags {
   maxGap?: number;
   queueHead?: 'start' | 'end';
   profileBin?: number;
-  profilePlot?: string;
 }
 
 /** Flags that only mean something with --road (they carry no commander default, so undefined = not given). */
@@ -20,12 +19,12 @@ const ROAD_ONLY: [keyof RoadFlags, string][] = [
   ['maxGap', '--max-gap'],
   ['queueHead', '--queue-head'],
   ['profileBin', '--profile-bin'],
-  ['profilePlot', '--profile-plot'],
 ];
 
 /**
  * Road settings from the flags. A road-only flag without --road is refused rather than ignored
- * (a user asking for a profile plot would otherwise get none, silently). Drive side and queue
+ * (a user setting a corridor would otherwise get the whole image counted, silently; output flags
+ * that need a road are checked with the outputs, common-options.ts). Drive side and queue
  * head stay undefined when not given: the road file's own settings apply then (pipeline/road.ts).
  */
 export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
@@ -43,7 +42,6 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
       maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
       queueHead: flags.queueHead,
       profileBin_m: flags.profileBin ?? ROAD_DEFAULTS.profileBin_m,
-      profilePlot: flags.profilePlot,
     },
   };
 }
