@@ -40,6 +40,7 @@ describe('satcount count', () => {
 
   it('georeferences detections: image CRS and WGS84 lon/lat, and writes GeoJSON, CSV and overlay', async () => {
     const out = join(dir, 'geo');
+    mkdirSync(out);
     const r = await satcount([
       'count', tif, '--model', BLOB_MODEL, '--out', join(out, 'r.json'), '--geojson', join(out, 'r.geojson'),
       '--csv', join(out, 'r.csv'), '--overlay', join(out, 'r.png'), '--quiet',
@@ -124,11 +125,12 @@ describe('satcount count: bad input', () => {
     expect(oneLine(r.stderr)[0]).toMatch(/blocker/);
   });
 
-  it('creates a missing output folder', async () => {
+  it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {
     const out = join(dir, 'new', 'deeper', 'r.json');
     mkdirSync(join(dir, 'new'), { recursive: true });
-    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out, '--quiet']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8')).counts.total).toBe(squares.length);
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`satcount: cannot write ${out}: folder ${join(dir, 'new', 'deeper')} does not exist\n`);
+    expect(existsSync(join(dir, 'new', 'deeper'))).toBe(false);
   });
 });

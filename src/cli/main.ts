@@ -7,6 +7,7 @@ import { batchCommand, summaryCommand } from './commands/batch.js';
 import { checkCommand } from './commands/check.js';
 import { evalCommand } from './commands/eval.js';
 import { synthCommand } from './commands/synth.js';
+import { removePendingTempFiles } from '../io/atomic.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
 
 /**
@@ -68,8 +69,22 @@ function keepStdoutForResults(): void {
   console.debug = toStderr;
 }
 
+/**
+ * `satcount count … --json | head -c 50`: once the reader has gone, the rest of the output has
+ * nowhere to go. End quietly, as git and gdalinfo do, with the code the run had (0 if it had
+ * none yet), and no temp files left behind.
+ */
+function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    removePendingTempFiles();
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   keepStdoutForResults();
+  endQuietlyOnClosedStdout();
   const controller = new AbortController();
   installSignalHandlers(controller);
   const program = buildProgram(controller.signal);

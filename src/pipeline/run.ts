@@ -1,6 +1,6 @@
 import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
-import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
 import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, effectiveGsd, planSceneTiles, type CountOptions } from './count.js';
 import { openDetector } from './detectors.js';
@@ -125,6 +125,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
  * console.log(result.counts.total);
  */
 export async function countVehicles(image: string, opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
+  if (opts.outputs) await checkOutputPaths(opts.outputs);
   const run = await runCount(image, opts);
   try {
     if (opts.outputs) await writeOutputs(run, opts.outputs);

@@ -1,7 +1,6 @@
 import sharp from 'sharp';
 import type { RasterSource } from '../raster/open.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
-import { withAtomicFile } from '../io/atomic.js';
 
 export interface OverlayRoad {
   lines: PixelPoint[][];
@@ -40,7 +39,7 @@ export function overlaySvg(width: number, height: number, k: number, detections:
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
 
-/** Writes a PNG of the image (at most 4000 px on the long side) with the detections drawn on it. */
+/** Writes a PNG of the image (at most 4000 px on the long side) with the detections drawn on it, at `path` as given (writeOutputs makes it atomic). */
 export async function writeOverlay(path: string, source: RasterSource, detections: Detection[], road?: OverlayRoad): Promise<void> {
   const { width, height } = source.info;
   const k = Math.min(1, MAX_SIDE / Math.max(width, height));
@@ -48,11 +47,9 @@ export async function writeOverlay(path: string, source: RasterSource, detection
   const oh = Math.max(1, Math.round(height * k));
   const rgb = await source.readRgb({ x: 0, y: 0, width, height }, ow, oh);
   const svg = overlaySvg(ow, oh, k, detections, road);
-  // Encoded straight into the temp file: one encode, and no second copy of a large PNG in memory.
-  await withAtomicFile(path, async (temp) => {
-    await sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: ow, height: oh, channels: 3 } })
-      .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
-      .png()
-      .toFile(temp);
-  });
+  // Encoded straight into the file: one encode, and no second copy of a large PNG in memory.
+  await sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: ow, height: oh, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toFile(path);
 }

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFile } from 'node:fs/promises';
 import type { ChainageRange, DensityProfile, Queue } from '../road/types.js';
 
 export interface ProfilePlotOptions {
@@ -16,7 +16,7 @@ const COLOURS = { forward: '#1f77b4', backward: '#d95f02' } as const;
 /**
  * Writes the density profile as a PNG: forward vehicles per bin as bars above the axis, backward
  * below, chainage in km, each queue's extent drawn on its side with its filled (hidden) stretches
- * shaded and labelled. The file appears complete or not at all (temporary name, then rename).
+ * shaded and labelled, at `outPath` as given (writeOutputs makes it atomic).
  *
  * @example await renderProfilePlot(result.profile, result.queues, 'profile.png', { coveredRanges: road.coveredRanges })
  */
@@ -27,7 +27,7 @@ export async function renderProfilePlot(
   opts: ProfilePlotOptions = {},
 ): Promise<void> {
   const png = await sharp(Buffer.from(profileSvg(profile, queues, opts))).png().toBuffer();
-  await writeFileAtomic(outPath, png);
+  await writeFile(outPath, png);
 }
 
 /** The plot as SVG text (exported for tests and for users who want a vector figure). */

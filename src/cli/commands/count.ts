@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
 import { runCount } from '../../pipeline/run.js';
-import { writeOutputs } from '../../report/outputs.js';
+import { checkOutputPaths, writeOutputs } from '../../report/outputs.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -55,12 +55,12 @@ Examples:
   return cmd.action(
     action(async (image: string, flags: CountFlags) => {
       const outputs = countOutputsFrom(flags);
+      const options = { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force };
+      await checkOutputPaths(outputs);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
-        ...modelOptionsFrom(flags),
-        ...roadOptionsFrom(flags),
-        force: flags.force,
+        ...options,
         logger,
         signal,
         onProgress: progress.update,
