@@ -189,3 +189,43 @@ describe('small things (item 20)', () => {
     expect(Object.keys(countByClass(['truck', 'car', 'van', 'car'].map((c) => ({ class: c }) as Detection)))).toEqual(['car', 'truck', 'van']);
   });
 });
+
+describe('help and info (item 19)', () => {
+  it('every command documents its exit codes; count shows defaults and the queue-head values', async () => {
+    for (const command of ['count', 'info', 'batch', 'summary', 'check', 'eval', 'synth']) {
+      const r = await satcount([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout, command).toMatch(/Exit codes: 0 /);
+    }
+    const count = (await satcount(['count', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(count).toContain("--threshold <score> minimum detection score (default: the model's; 0.4 for the shipped model)");
+    expect(count).toContain('--queue-head <start|end>');
+    expect(count).toContain("(default: the road file's drive_side, else right)");
+    expect(count).toContain('--corridor <metres> half-width searched each side of the centre line (default: 15)');
+  });
+
+  it('info prints the WGS84 footprint and --geojson writes it as a polygon', async () => {
+    const file = join(dir, 'footprint.geojson');
+    const r = await satcount(['info', small, '--geojson', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/upper left {4}\(15\.0000000, 49\.6\d+\)/);
+    const gj = JSON.parse(readFileSync(file, 'utf8'));
+    const ring = gj.features[0].geometry.coordinates[0];
+    expect(gj.features[0].geometry.type).toBe('Polygon');
+    expect(ring).toHaveLength(5);
+    expect(ring[4]).toEqual(ring[0]);
+    const json = JSON.parse((await satcount(['info', small, '--json'])).stdout);
+    expect(json.footprint_lonlat).toEqual(ring.slice(0, 4));
+    // 256 px × 0.3 m = 76.8 m between the west and east edges.
+    const metresPerDegreeLon = 111_320 * Math.cos((ring[0][1] * Math.PI) / 180);
+    expect((ring[3][0] - ring[0][0]) * metresPerDegreeLon).toBeCloseTo(76.8, 0);
+  });
+
+  it('info --geojson on an image without georeferencing: exit 2, no file', async () => {
+    const file = join(dir, 'none.geojson');
+    const r = await satcount(['info', png, '--geojson', file]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([`satcount: ${png}: no georeferencing, so no WGS84 footprint can be written (${file})`]);
+    expect(existsSync(file)).toBe(false);
+  });
+});

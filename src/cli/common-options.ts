@@ -11,9 +11,9 @@ export function addModelOptions(cmd: Command): Command {
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
-    .option('--threshold <score>', 'minimum detection score (default: the model\'s)', probability)
-    .option('--nms-iou <iou>', 'overlap above which two boxes are one vehicle (default: the model\'s)', probability)
-    .option('--overlap <pixels>', 'tile overlap in model pixels (default: the model\'s)', nonNegativeNumber)
+    .option('--threshold <score>', "minimum detection score (default: the model's; 0.4 for the shipped model)", probability)
+    .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
+    .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);

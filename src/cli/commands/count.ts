@@ -47,6 +47,9 @@ export function countCommand(signal: AbortSignal): Command {
   cmd.addHelpText(
     'after',
     `
+Exit codes: 0 ok · 2 bad usage or input (unreadable image, bad road, pixel size far outside the model's
+            range, unwritable output) · 3 model problem · 130 interrupted
+
 Examples:
   $ satcount count scene.tif
   $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png

@@ -41,7 +41,7 @@ export function synthCommand(): Command {
     .addOption(new Option('--bands <kind>', '8-bit RGB or 16-bit RGB+NIR').choices(['rgb', 'rgbn16']).default(d.bands))
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
-    .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
+    .addHelpText('after', '\nExit codes: 0 ok · 2 bad usage or unwritable output · 130 interrupted\n\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
     .action(
       action(async (flags: SynthFlags) => {
         const { width, height } = parseSize(flags.size);
