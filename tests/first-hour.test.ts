@@ -6,7 +6,7 @@ import { settingsFromMetadata } from '../src/detect/metadata.js';
 import { humanSummary } from '../src/cli/commands/count.js';
 import { checkPixelSize } from '../src/pipeline/pixel-size.js';
 import { countByClass, type CountResult } from '../src/pipeline/result.js';
-import { writeGeoTiff } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../src/raster/tiff/write-geotiff.js';
 import type { Detection, ModelInfo } from '../src/types.js';
 import { satcount } from './helpers/cli.js';
 import { writeSquaresPng, writeSquaresTiff } from './helpers/scenes.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRaster } from '../src/raster/open.js';
-import { writeGeoTiff } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../src/raster/tiff/write-geotiff.js';
 import type { TypedArray } from 'geotiff';
 import { satcount } from './helpers/cli.js';
 import { hasGdal } from './helpers/gdal.js';

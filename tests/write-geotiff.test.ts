@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../src/raster/tiff/write-geotiff.js';
 import { removePendingTempFiles } from '../src/io/atomic.js';
 import { hasGdal } from './helpers/gdal.js';
 

@@ -2,6 +2,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { modelPathOf, openDetector } from '../pipeline/detectors.js';
+import { checkRunOptions, resolveOverlap } from '../pipeline/settings.js';
 import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { batchFiles, OUTPUTS, writeOutputs, type OutputKey, type OutputKind, type OutputOptions } from '../report/outputs.js';
@@ -27,6 +28,8 @@ export interface BatchOptions {
   logger: Logger;
   signal?: AbortSignal;
   onImageDone?: (row: SummaryRow, done: number, total: number) => void;
+  /** How an image's error reads in the summary; default its message (the CLI names flags instead of options). */
+  describeError?: (e: SatcountError) => string;
 }
 
 type BatchResult = CountResult & { batch?: { key?: string } };
@@ -57,8 +60,8 @@ async function upToDate(files: Record<OutputKey, string>, key: string, outputs: 
 }
 
 /** One line naming the image, whatever the error looked like. */
-function failureMessage(image: string, e: unknown): string {
-  const raw = e instanceof SatcountError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+function failureMessage(image: string, e: unknown, describe: (e: SatcountError) => string = (x) => x.message): string {
+  const raw = e instanceof SatcountError ? describe(e) : `internal error: ${(e as Error)?.message ?? e}`;
   const line = raw.split('\n')[0];
   return line.includes(image) || line.includes(basename(image)) ? line : `${image}: ${line}`;
 }
@@ -72,9 +75,16 @@ const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode 
  * A model problem stops the batch with that error; so does an abort.
  */
 export async function runBatch(o: BatchOptions): Promise<Summary> {
+  checkRunOptions(o.run);
   await prepareOutDir(o.outDir);
   const modelPath = modelPathOf(o.run);
   const detector = await openDetector({ ...o.run, model: modelPath });
+  try {
+    resolveOverlap(o.run.overlap, detector.info);
+  } catch (e) {
+    await detector.close();
+    throw e;
+  }
   const stems = outputStems(o.inputs);
   const settings = resultSettings(o.run, detector.info);
   const rows: SummaryRow[] = [];
@@ -106,7 +116,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || isModelProblem(e)) throw e;
-      const message = failureMessage(image, e);
+      const message = failureMessage(image, e, o.describeError);
       o.logger.debug({ image, err: e }, message);
       return failedRow(image, message);
     }

@@ -5,7 +5,7 @@ import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
 import type { BatchOutputs } from '../batch/run.js';
 import { SatcountError } from '../types.js';
 
-/** Flags shared by every command that reads images and runs the model (CONTRACT.md "Common flags"). */
+/** Flags shared by every command that reads images and runs the model (README "Commands"). */
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')

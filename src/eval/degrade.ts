@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { jpegRoundTrip, SENSOR } from '../optics/sensor.js';
 import { createRng } from '../random/prng.js';
-import { SatcountError, type RgbImage } from '../types.js';
+import { SettingsError, type RgbImage } from '../types.js';
 
 /**
  * Degrades an aerial image to `dstGsd` metres per pixel as a satellite would see it (optics/sensor.ts): an
@@ -18,10 +18,10 @@ export async function degradeToGsd(
   seed = 0,
 ): Promise<{ image: RgbImage; scale: number }> {
   if (!(srcGsd > 0) || !(dstGsd > 0)) {
-    throw new SatcountError(`--simulate-gsd: pixel sizes must be positive (source ${srcGsd} m, target ${dstGsd} m)`);
+    throw new SettingsError('simulateGsd', (n) => `${n}: pixel sizes must be positive (source ${srcGsd} m, target ${dstGsd} m)`);
   }
   if (dstGsd < srcGsd) {
-    throw new SatcountError(`--simulate-gsd ${dstGsd} is finer than the image's ${fmt(srcGsd)} m per pixel: it can only coarsen`);
+    throw new SettingsError('simulateGsd', (n) => `${n} ${dstGsd} is finer than the image's ${fmt(srcGsd)} m per pixel: it can only coarsen`);
   }
   const scale = srcGsd / dstGsd;
   const width = Math.max(1, Math.round(rgb.width * scale));

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { ModelInfo } from '../types.js';
 import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
 import { detectScene, planSceneTiles } from '../pipeline/count.js';
-import { memorySource } from '../pipeline/memory-source.js';
+import { memorySource } from '../raster/sources/memory.js';
+import { checkRunOptions, resolveOverlap } from '../pipeline/settings.js';
 import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
@@ -42,8 +43,10 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
   if (opts.out) await checkWritable(opts.out);
   const labels = await openLabels(opts.labels, opts.labelFormat);
   const classes = classFilter(opts.classes, labels.classNames);
+  checkRunOptions(opts);
   const detector = await openDetector(opts);
   try {
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const images: EvalImage[] = [];
     const loaded = new Map<string, LoadedImage>();
     for (const path of paths) {
@@ -65,7 +68,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
       },
       async (image, gsd) => {
         const source = memorySource('(evaluated image)', image, gsd);
-        const tiles = planSceneTiles(source, detector, gsd, opts.overlap);
+        const tiles = planSceneTiles(source, detector, gsd, overlap);
         const run = await detectScene(source, detector, gsd, tiles, { signal: opts.signal });
         return run.detections.map((d) => ({ box: d.bbox_px, score: d.score }));
       },

@@ -1,4 +1,4 @@
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, tilesMeetingCorridor,
   type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
@@ -102,8 +102,8 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
   placements.forEach((p, i) => {
     if (!p) return;
     detections[i].road = {
-      chainage_m: Math.round(p.chainage_m * 100) / 100,
-      offset_m: Math.round(p.offset_m * 100) / 100,
+      chainage_m: p.chainage_m,
+      offset_m: p.offset_m,
       direction: p.direction,
       lane: p.lane,
     };

@@ -2,7 +2,8 @@ import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
 import { checkPixelSize } from './pixel-size.js';
-import { baseResult, detectScene, effectiveGsd, planSceneTiles, type CountOptions } from './count.js';
+import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap } from './settings.js';
 import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -83,6 +84,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
 /** Counts vehicles in one image and keeps the image and model open for writing outputs. */
 export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
+  checkRunOptions(opts);
   const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
@@ -93,7 +95,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     detector = await openDetector(opts);
     const gsd = effectiveGsd(source, opts.gsd);
     const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
     // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
     const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? [])];

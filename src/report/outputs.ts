@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import { SatcountError } from '../types.js';
 import { writeFile } from 'node:fs/promises';
 import { checkWritable, stageFile, type StagedFile } from '../io/atomic.js';
@@ -56,7 +56,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     key: 'geojson',
     countFlag: '--geojson <file>',
     batchFlag: '--geojson',
-    description: 'detections (and queues) as RFC 7946 GeoJSON in WGS84',
+    description: 'detections (and queues) as RFC 7946 GeoJSON in WGS84 (georeferenced images only)',
     suffix: '.geojson',
     possible: (r) => r.image.georeferenced,
     impossible: 'no georeferencing, so no WGS84 GeoJSON can be written',

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
 
 export interface OverlayRoad {

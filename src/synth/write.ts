@@ -1,4 +1,4 @@
-import { writeGeoTiff } from '../raster/write-geotiff.js';
+import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
 import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';

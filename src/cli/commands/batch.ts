@@ -6,7 +6,7 @@ import { VERSION } from '../../version.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
 import { barsShown, batchProgress } from '../progress.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -66,6 +66,7 @@ Examples:
         // Per-image info lines ("reading 6 tiles") would break the bar up too; warnings still show.
         run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger: showBar && !flags.logLevel ? logger.child({}, { level: 'warn' }) : logger, signal },
         outputs,
+        describeError: userMessage,
         logger,
         signal,
         onImageDone: (row, done, total) => {

@@ -1,10 +1,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { withAtomicFile } from '../io/atomic.js';
+import { withAtomicFile } from '../../io/atomic.js';
 import { endianness } from 'node:os';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
-import { SatcountError, type GeoTransform } from '../types.js';
-import { lookupEpsg } from './epsg.js';
+import { SatcountError, type GeoTransform } from '../../types.js';
+import { lookupEpsg } from '../geo/epsg.js';
 
 /**
  * Streaming writer for tiled, DEFLATE-compressed GeoTIFFs (classic or BigTIFF) with internal
