@@ -229,3 +229,36 @@ describe('help and info (item 19)', () => {
     expect(existsSync(file)).toBe(false);
   });
 });
+
+describe('every flag at, just past and far past its limit (item 14)', () => {
+  const refused: [string[], string][] = [
+    [['--overlap', '5000'], "satcount: --overlap 5000: must be ≥ 0 and under half the model's 512-pixel tile (256)"],
+    [['--overlap', '256'], "satcount: --overlap 256: must be ≥ 0 and under half the model's 512-pixel tile (256)"],
+    [['--overlap', '-1'], 'satcount: --overlap -1: expected a number ≥ 0, got "-1"'],
+    [['--threads', '65'], 'satcount: --threads 65: expected a whole number from 1 to 64'],
+    [['--threads', '100000'], 'satcount: --threads 100000: expected a whole number from 1 to 64'],
+    [['--threads', '0'], 'satcount: --threads 0: expected a whole number ≥ 1, got "0"'],
+    [['--threshold', '1.01'], 'satcount: --threshold 1.01: expected a number from 0 to 1, got "1.01"'],
+    [['--nms-iou', '-0.1'], 'satcount: --nms-iou -0.1: expected a number from 0 to 1, got "-0.1"'],
+    [['--gsd', '0'], 'satcount: --gsd 0: expected a positive number, got "0"'],
+    [['--max-megapixels', '1e-9'], `satcount: ${small}: a 512×512 window is beyond --max-megapixels 1e-9`],
+    [['--bands', '4,5,6'], `satcount: ${small}: --bands 4,5,6 is out of range; the image has 3 band(s)`],
+    [['--road', join(FIXTURES, 'left-hand.road.geojson'), '--profile-bin', '0.5'], 'satcount: --profile-bin 0.5: expected at least 1 m (a bin shorter than a car holds a fraction of one)'],
+    [['--road', join(FIXTURES, 'left-hand.road.geojson'), '--corridor', '0'], 'satcount: --corridor 0: expected a positive number, got "0"'],
+  ];
+  for (const [flags, line] of refused) {
+    it(`${flags.filter((f) => f.startsWith('--') && f !== '--road').join(' ')} ${flags[flags.length - 1]}: exit 2 naming the flag`, async () => {
+      const r = await satcount(['count', small, ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(errorLines(r.stderr)).toEqual([line]);
+      expect(r.stderr).not.toMatch(/internal error/);
+    });
+  }
+
+  it('--overlap 255 and --threads 1, at their limits, count', async () => {
+    const r = await satcount(['count', small, '--overlap', '255', '--threads', '1', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).params.tile_overlap).toBe(255);
+  });
+});
