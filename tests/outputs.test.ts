@@ -127,3 +127,40 @@ describe('synth interrupted (item 10)', () => {
     expect(readdirSync(out)).toEqual([]);
   }, 180_000);
 });
+
+describe('overlay and profile plot read together (item 18)', () => {
+  it('use one colour per direction, carry a title and a key, and scale a cut-short last bin', async () => {
+    const { overlaySvg } = await import('../src/report/overlay.js');
+    const { profileSvg } = await import('../src/report/profile-plot.js');
+    const { DIRECTION_COLOURS } = await import('../src/report/colours.js');
+    const det = { id: 1, class: 'car', score: 0.9, bbox_px: [10, 10, 30, 20], center_px: [20, 15], center_crs: null, lonlat: null, road: { chainage_m: 5, offset_m: 2, direction: 'forward', lane: 0 } };
+    const road = { lines: [[[0, 0], [100, 0]]] as [number, number][][], corridorPx: 10, queues: [] };
+    const overlay = overlaySvg(400, 300, 1, [det as never], road, 'scene.tif: 1 vehicle (forward 1, backward 0)');
+    expect(overlay).toContain(`stroke="${DIRECTION_COLOURS.forward}"`);
+    expect(overlay).toContain('scene.tif: 1 vehicle (forward 1, backward 0)');
+    expect(overlay).toMatch(/>forward<.*>backward<.*>off road</);
+
+    // 120 m of road in 100 m bins: the last bin is 20 m long and holds 3 vehicles, i.e. 15 per 100 m.
+    const profile = { bin_m: 100, forward: [10, 3], backward: [0, 0] };
+    const svg = profileSvg(profile, [], { length_m: 120, coveredRanges: [{ start_m: 0, end_m: 120 }], title: 'scene.tif: 13 vehicles' });
+    // Bars sit inside the plot (y ≥ 50); the colour key's square sits above it.
+    const bars = [...svg.matchAll(new RegExp(`<rect x="[\\d.]+" y="([\\d.]+)" width="([\\d.]+)" height="([\\d.]+)" fill="${DIRECTION_COLOURS.forward}"/>`, 'g'))]
+      .filter((b) => Number(b[1]) >= 50)
+      .map((b) => [b[0], b[2], b[3]]);
+    expect(bars).toHaveLength(2);
+    const [h1, h2] = bars.map((b) => Number(b[2]));
+    expect(h2 / h1).toBeCloseTo(1.5, 2);
+    // The last bar spans 20 m, a fifth of a whole bin's width.
+    expect(Number(bars[1][1]) / Number(bars[0][1])).toBeCloseTo(0.2, 1);
+    expect(svg).toContain('scene.tif: 13 vehicles');
+  });
+
+  it('draws a small image larger, so its boxes can be seen', async () => {
+    const sharp = (await import('sharp')).default;
+    const out = fresh('small-overlay');
+    const r = await satcount(['count', tif, '--model', BLOB_MODEL, '--overlay', join(out, 'o.png'), '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const meta = await sharp(join(out, 'o.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([1200, 800]);
+  });
+});

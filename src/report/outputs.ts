@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { figureTitle } from './colours.js';
 import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
 import type { RasterSource } from '../raster/types.js';
@@ -50,6 +51,8 @@ export interface OutputKind {
 
 export type OutputKey = 'geojson' | 'csv' | 'overlay' | 'profilePlot' | 'out';
 
+const titleOf = (r: CountResult) => figureTitle(basename(r.image.path), r.counts.total, r.counts.by_direction);
+
 /** In writing order. The result JSON goes last: its presence says every other requested output is complete. */
 export const OUTPUTS: readonly OutputKind[] = [
   {
@@ -79,7 +82,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'the image with boxes drawn on it (at most 4000 px wide)',
     suffix: '.overlay.png',
     possible: () => true,
-    write: (path, { result, source, road }) => writeOverlay(path, source, result.detections, overlayRoad(road, result.queues)),
+    write: (path, { result, source, road }) => writeOverlay(path, source, result.detections, overlayRoad(road, result.queues), titleOf(result)),
   },
   {
     key: 'profilePlot',
@@ -90,7 +93,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     needsRoad: true,
     possible: (r) => r.profile !== null,
     impossible: 'no road, so no profile plot can be written',
-    write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges }),
+    write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges, length_m: road?.model.length_m, title: titleOf(result) }),
   },
   {
     key: 'out',

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
 import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
+import { makeOutputDir } from '../../io/atomic.js';
 import { VERSION } from '../../version.js';
 import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
@@ -102,7 +103,11 @@ Example:
         const target = flags.outDir ?? '.';
         const summaries = await Promise.all(dirs.map(async (d) => rebaseResults(await readSummary(d), d, target)));
         const merged = mergeSummaries(VERSION, summaries);
-        if (flags.outDir) await writeSummary(flags.outDir, merged);
+        if (flags.outDir) {
+          // Like batch, summary makes its one --out-dir folder (never missing parents).
+          await makeOutputDir(flags.outDir);
+          await writeSummary(flags.outDir, merged);
+        }
         if (flags.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
         else if (!flags.outDir) process.stdout.write(summaryCsv(merged));
         else process.stdout.write(`${summaryLine(merged)} → ${flags.outDir}/summary.csv\n`);
