@@ -155,6 +155,8 @@ export interface ModelInfo {
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
+  size_multiple: number | null;
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */
@@ -185,7 +187,7 @@ export class SatcountError extends Error {
 
 /** Library options a SettingsError can name, as a library caller spells them. */
 export type OptionName =
-  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap'
+  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap' | 'tileSize'
   | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
   | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
   | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { satcount } from './helpers/cli.js';
+import { ROOT, satcount } from './helpers/cli.js';
 import { hasGdal } from './helpers/gdal.js';
 import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
@@ -125,6 +125,38 @@ describe('satcount count: bad input', () => {
     const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', join(blocker, 'sub', 'r.json')]);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)[0]).toMatch(/blocker/);
+  });
+
+  it('takes --tile-size a model accepts, and refuses one it does not, in one line', async () => {
+    // The shipped model takes any multiple of 32: a fixture's queue counted on 320 px tiles (the
+    // last of each row and column shrunk to what is left) against the default 1024 px tiles.
+    const fixture = join(ROOT, 'fixtures', 'border-queue.tif');
+    const wide = await satcount(['count', fixture, '--json', '--quiet']);
+    const narrow = await satcount(['count', fixture, '--tile-size', '320', '--json', '--quiet']);
+    expect(wide.code).toBe(0);
+    expect(narrow.code).toBe(0);
+    const a = JSON.parse(wide.stdout);
+    const b = JSON.parse(narrow.stdout);
+    expect(a.params.tile_size).toEqual([1024, 1024]);
+    expect(b.params.tile_size).toEqual([320, 320]);
+    expect(b.timing.tiles).toBeGreaterThan(a.timing.tiles);
+    expect(a.counts.total).toBeGreaterThan(100);
+    // Seams fall elsewhere and each tile sees other context, so a borderline car may go either way.
+    expect(Math.abs(b.counts.total - a.counts.total)).toBeLessThanOrEqual(Math.ceil(a.counts.total * 0.02));
+    const centres = (r: { detections: { center_px: number[] }[] }) => r.detections.map((d) => d.center_px);
+    const matched = centres(b).filter(([x, y]) => centres(a).some(([u, v]) => Math.hypot(x - u, y - v) < 1.5));
+    expect(matched.length).toBeGreaterThanOrEqual(b.counts.total * 0.97);
+
+    // Along a road, smaller tiles infer fewer pixels outside the corridor.
+    const road = await satcount(['count', fixture, '--road', join(ROOT, 'fixtures', 'border-queue.road.geojson'), '--json', '--quiet']);
+    expect(JSON.parse(road.stdout).params.tile_size).toEqual([512, 512]);
+
+    const odd = await satcount(['count', tif, '--tile-size', '500', '--quiet']);
+    expect(odd.code).toBe(2);
+    expect(oneLine(odd.stderr)).toEqual([expect.stringMatching(/--tile-size 500: the model takes tile sides that are multiples of 32/)]);
+    const fixed = await satcount(['count', tif, '--model', BLOB_MODEL, '--tile-size', '512', '--quiet']);
+    expect(fixed.code).toBe(2);
+    expect(oneLine(fixed.stderr)).toEqual([expect.stringMatching(/--tile-size 512: the model's input is fixed at 256x256/)]);
   });
 
   it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {

@@ -14,6 +14,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--threshold <score>', "minimum detection score (default: the model's; 0.4 for the shipped model)", probability)
     .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
     .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
+    .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);
@@ -80,6 +81,7 @@ export interface ModelFlags {
   threshold?: number;
   nmsIou?: number;
   overlap?: number;
+  tileSize?: number;
   maxMegapixels?: number;
   threads?: number;
   modelGsd?: number;
@@ -91,6 +93,7 @@ export function modelOptionsFrom(flags: ModelFlags) {
     gsd: flags.gsd,
     bands: flags.bands,
     overlap: flags.overlap,
+    tileSize: flags.tileSize,
     maxMegapixels: flags.maxMegapixels,
     modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
   };

@@ -1,4 +1,7 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+const require = createRequire(import.meta.url);
 
 /**
  * "45s", "5m05s", "2h07m". cli-progress rounds the remainder on its own ("5m60s" for 359.7 s);
@@ -24,6 +27,8 @@ interface Bar {
 /** A bar with ETA on a TTY; nothing at all otherwise (logs and pipes stay clean). */
 function bar(enabled: boolean, format: string): Bar {
   if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  // Loaded only when a bar is drawn: pipes, --json and --quiet runs start without it.
+  const cliProgress = require('cli-progress') as typeof cliProgressModule;
   const b = new cliProgress.SingleBar(
     {
       format,

@@ -22,6 +22,7 @@ const FLAG_FOR: Record<OptionName, string> = {
   bands: '--bands',
   maxMegapixels: '--max-megapixels',
   overlap: '--overlap',
+  tileSize: '--tile-size',
   'modelOverrides.gsd_m': '--model-gsd',
   'modelOverrides.score_threshold': '--threshold',
   'modelOverrides.nms_iou': '--nms-iou',

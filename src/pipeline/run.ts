@@ -3,7 +3,7 @@ import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
 import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
-import { checkRunOptions, effectiveGsd, resolveOverlap } from './settings.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
 import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -19,7 +19,7 @@ export interface CountRun extends OutputSubject {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number, size: [number, number]): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -28,7 +28,7 @@ function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: D
     bands: opts.bands ?? null,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
-    tile_size: m.input_size,
+    tile_size: size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
@@ -101,7 +101,8 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? [])];
     for (const w of warnings) opts.logger?.warn(w);
     for (const note of pixelSize.notes) opts.logger?.info(note);
-    const all = planSceneTiles(source, detector, gsd, overlap);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap, Boolean(opts.road));
+    const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
     opts.logger?.info(
       { tiles: tiles.length, of: all.length },
@@ -109,7 +110,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     );
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
-    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, size), t0);
     result.warnings = warnings;
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };

@@ -12,6 +12,11 @@ export interface OpenOptions {
   allowNoGsd?: boolean;
   /** Refuse images (and single window reads) larger than this. */
   maxMegapixels?: number;
+  /**
+   * Bytes of decoded TIFF blocks kept for the windows that share them (neighbouring tiles overlap
+   * and straddle blocks); default BLOCK_CACHE_BYTES. 0 decodes a block again for every window.
+   */
+  blockCacheBytes?: number;
   signal?: AbortSignal;
 }
 

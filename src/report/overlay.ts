@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { RasterSource } from '../raster/types.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
 import { DIRECTION_COLOURS, OFF_ROAD_COLOUR } from './colours.js';
@@ -67,6 +66,7 @@ export async function writeOverlay(path: string, source: RasterSource, detection
   const oh = Math.max(1, Math.round(height * k));
   const rgb = await source.readRgb({ x: 0, y: 0, width, height }, ow, oh);
   const svg = overlaySvg(ow, oh, k, detections, road, title);
+  const { default: sharp } = await import('sharp');
   // Encoded straight into the file: one encode, and no second copy of a large PNG in memory.
   await sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: ow, height: oh, channels: 3 } })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])

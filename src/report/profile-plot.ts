@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { writeFile } from 'node:fs/promises';
 import type { ChainageRange, DensityProfile, Queue } from '../road/types.js';
 import { DIRECTION_COLOURS } from './colours.js';
@@ -29,6 +28,7 @@ export async function renderProfilePlot(
   outPath: string,
   opts: ProfilePlotOptions = {},
 ): Promise<void> {
+  const { default: sharp } = await import('sharp');
   const png = await sharp(Buffer.from(profileSvg(profile, queues, opts))).png().toBuffer();
   await writeFile(outPath, png);
 }

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
-import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
 import { makeOutputDir } from '../../io/atomic.js';
 import { VERSION } from '../../version.js';
@@ -59,6 +58,7 @@ Examples:
       const progress = batchProgress(showBar);
       let failed = 0;
       progress.update(0, mine.length, { failed });
+      const { runBatch } = await import('../../batch/run.js'); // the pipeline, loaded on use
       const summary = await runBatch({
         inputs: mine,
         outDir: flags.outDir,

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount } from '../../pipeline/run.js';
-import { checkOutputPaths, writeOutputs } from '../../report/outputs.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -59,6 +57,9 @@ Examples:
     action(async (image: string, flags: CountFlags) => {
       const outputs = countOutputsFrom(flags);
       const options = { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force };
+      // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version
+      // and the other commands start without it.
+      const [{ runCount }, { checkOutputPaths, writeOutputs }] = await Promise.all([import('../../pipeline/run.js'), import('../../report/outputs.js')]);
       await checkOutputPaths(outputs);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');

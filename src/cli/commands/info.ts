@@ -1,8 +1,5 @@
 import { Command } from 'commander';
-import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
-import { footprintGeoJson, publicInfo } from '../../raster/info.js';
-import { SatcountError } from '../../types.js';
-import { openRaster } from '../../raster/open.js';
+import { checkWritable } from '../../io/atomic.js';
 import { bandList, positiveNumber } from '../parse.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
@@ -34,6 +31,13 @@ export function infoCommand(): Command {
     .action(
       action(async (image: string, flags: { gsd?: number; bands?: number[]; geojson?: string } & GlobalFlags) => {
         if (flags.geojson) await checkWritable(flags.geojson);
+        // The reader loads on use, not when any command starts.
+        const [{ footprintGeoJson, publicInfo }, { openRaster }, { writeFileAtomic }, { SatcountError }] = await Promise.all([
+          import('../../raster/info.js'),
+          import('../../raster/open.js'),
+          import('../../io/atomic.js'),
+          import('../../types.js'),
+        ]);
         const source = await openRaster(image, { gsd: flags.gsd, bands: flags.bands, allowNoGsd: true });
         try {
           const logger = loggerFor(flags);

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { parseLonLat, parseSize, SYNTH_DEFAULTS, writeScene } from '../../synth/index.js';
+import { parseLonLat, parseSize, SYNTH_DEFAULTS } from '../../synth/options.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from '../parse.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
@@ -45,6 +45,8 @@ export function synthCommand(): Command {
     .action(
       action(async (flags: SynthFlags) => {
         const { width, height } = parseSize(flags.size);
+        // The renderer (sharp, proj4) loads on use, not at start-up.
+        const { writeScene } = await import('../../synth/index.js');
         const scene = await writeScene(flags.out, {
           seed: flags.seed,
           gsd: flags.gsd,

@@ -5,7 +5,12 @@ import { SatcountError } from '../../types.js';
 import { BlockCache, BlockReader, blockDataEnd } from './blocks.js';
 import { checkIfd } from './ifd-check.js';
 
-const CACHE_BYTES = 128 * 1024 * 1024;
+/**
+ * Default bound of the decoded-block cache: a whole row of 512² RGB blocks across a 40,000-pixel
+ * image (62 MB) with room to spare, so the next row of tiles, or a corridor's next window, finds
+ * the blocks it shares with the last ones still decoded.
+ */
+export const BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** One resolution of the image: the full-resolution IFD or an overview, with its mask if any. */
 export interface Level {
@@ -57,13 +62,14 @@ export async function findLevels(
   size: number | null,
   opened: GeoTIFF[],
   signal?: AbortSignal,
+  cacheBytes = BLOCK_CACHE_BYTES,
 ): Promise<Level[]> {
   const main = all[0];
   const width = main.getWidth();
   const height = main.getHeight();
   const spp = main.getSamplesPerPixel();
   const bits = main.getBitsPerSample(0);
-  const cache = new BlockCache(CACHE_BYTES);
+  const cache = new BlockCache(cacheBytes);
   const reader = (image: GeoTIFFImage, key: string, bytes: number | null) => new BlockReader(image, key, cache, bytes, signal);
   const masks: BlockReader[] = [];
   const overviews: BlockReader[] = [];

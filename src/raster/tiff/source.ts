@@ -105,7 +105,7 @@ async function buildSource(
   const nodata = nodataRaw === null || (Number.isNaN(nodataRaw) && format !== 3) ? null : nodataRaw;
 
   const geo = await readTiffGeoreferencing(path, main, opts.gsd, opts.allowNoGsd);
-  const levels = await findLevels(path, all, size, extras, opts.signal);
+  const levels = await findLevels(path, all, size, extras, opts.signal, opts.blockCacheBytes);
   const info: RasterInfo = {
     path,
     format: geo.geotiff ? 'geotiff' : 'tiff',
