@@ -38,7 +38,7 @@ describe('outputs checked before the work, written all or nothing (item 6)', () 
 
   it('a writer failing after others have written leaves none of them, and no temp file', async () => {
     const out = fresh('all-or-nothing');
-    const result = { image: { path: 'x.tif', georeferenced: false }, detections: [], queues: [], profile: null } as unknown as CountResult;
+    const result = { image: { path: 'x.tif', georeferenced: false }, detections: [], queues: [], profile: null, counts: { total: 0, by_direction: null } } as unknown as CountResult;
     const source = { readRgb: () => Promise.reject(Object.assign(new Error('disk gone'), { code: 'EIO' })), info: { width: 10, height: 10 } } as unknown as RasterSource;
     const outputs = { csv: join(out, 'a.csv'), overlay: join(out, 'a.png'), out: join(out, 'a.json') };
     await expect(writeOutputs({ result, source, road: null }, outputs)).rejects.toThrow(`cannot write ${join(out, 'a.png')}: EIO`);
