@@ -144,6 +144,8 @@ export interface ModelInfo {
   name: string;
   /** Metres per pixel the model was trained at. */
   gsd_m: number;
+  /** Pixel sizes its accuracy was measured on (finest, coarsest); [gsd_m, gsd_m] when its metadata states none. */
+  gsd_range_m: [finest: number, coarsest: number];
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];

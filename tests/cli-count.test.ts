@@ -40,6 +40,7 @@ describe('satcount count', () => {
 
   it('georeferences detections: image CRS and WGS84 lon/lat, and writes GeoJSON, CSV and overlay', async () => {
     const out = join(dir, 'geo');
+    mkdirSync(out);
     const r = await satcount([
       'count', tif, '--model', BLOB_MODEL, '--out', join(out, 'r.json'), '--geojson', join(out, 'r.geojson'),
       '--csv', join(out, 'r.csv'), '--overlay', join(out, 'r.png'), '--quiet',
@@ -99,7 +100,7 @@ describe('satcount count: bad input', () => {
     ['a model that is not ONNX', ['count', tif, '--model', join(dir, 'model.onnx')], 3, /model\.onnx: not an ONNX model/],
     ['a model with outputs of no known layout', ['count', tif, '--model', new URL('./models/unknown-layout.onnx', import.meta.url).pathname], 3, /unknown output layout.*heatmap \[/],
     ['a bad flag value', ['count', tif, '--threshold', '7'], 2, /threshold/],
-    ['a profile plot without a road', ['count', tif, '--model', BLOB_MODEL, '--profile-plot', join(dir, 'never.png')], 2, /^satcount: count: --profile-plot needs --road$/m],
+    ['a profile plot without a road', ['count', tif, '--model', BLOB_MODEL, '--profile-plot', join(dir, 'never.png')], 2, /^satcount: --profile-plot applies to the road analysis; it needs --road <geojson>$/m],
     ['an overlap beyond half the tile', ['count', tif, '--model', BLOB_MODEL, '--overlap', '5000'], 2, /^satcount: --overlap 5000: must be ≥ 0 and under half the model's 256-pixel tile/m],
     ['an unknown flag', ['count', tif, '--frobnicate'], 2, /unknown option/],
   ];
@@ -158,11 +159,12 @@ describe('satcount count: bad input', () => {
     expect(oneLine(fixed.stderr)).toEqual([expect.stringMatching(/--tile-size 512: the model's input is fixed at 256x256/)]);
   });
 
-  it('creates a missing output folder', async () => {
+  it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {
     const out = join(dir, 'new', 'deeper', 'r.json');
     mkdirSync(join(dir, 'new'), { recursive: true });
-    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out, '--quiet']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8')).counts.total).toBe(squares.length);
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`satcount: cannot write ${out}: folder ${join(dir, 'new', 'deeper')} does not exist\n`);
+    expect(existsSync(join(dir, 'new', 'deeper'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeScene } from '../src/synth/write.js';
 import type { Series } from '../src/series/run.js';
 import { satcount } from './helpers/cli.js';
+import { expectValidResult } from './helpers/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ describe('satcount series', { timeout: 300_000 }, () => {
     expect(s.rows[2].growth_per_hour!.queue_forward_m).toBeGreaterThan(5);
   });
 
-  it('writes series.json, series.csv, the plot and each acquisition\'s result with its time', async () => {
+  it('writes series.json, series.csv, the plot and each acquisition\'s result with its time, as the published schema says', async () => {
     const s = JSON.parse(readFileSync(join(out, 'series.json'), 'utf8')) as Series;
     expect(s.acquisitions).toBe(3);
     const csv = readFileSync(join(out, 'series.csv'), 'utf8').trim().split('\n');
@@ -69,6 +70,8 @@ describe('satcount series', { timeout: 300_000 }, () => {
       expect(result.image.acquired).toBe(r.acquired);
       expect(result.image.acquired_from).toBe('tiff-datetime');
       expect(result.counts.total).toBe(r.vehicles);
+      expect(result.series.key).toMatch(/^[0-9a-f]{32}$/);
+      expectValidResult(result);
     }
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('href="#acq-20260314T093000Z"');
@@ -108,7 +111,7 @@ describe('satcount series refuses', { timeout: 300_000 }, () => {
     const target = join(dir, 'blocked-out');
     const r = await satcount(['series', scenes, '--road', road, '--out-dir', target, '--report', join(scenes, 'a.tif', 'report.html')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/report\.html: cannot write --report output: .*a\.tif is a file/);
+    expect(r.stderr).toMatch(/^satcount: cannot write .*a\.tif\/report\.html: .*a\.tif is not a folder$/m);
     expect(existsSync(target)).toBe(false);
   });
 

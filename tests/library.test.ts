@@ -1,21 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countVehicles, runBatch, SettingsError, type CountResult } from '../src/index.js';
 import { createLogger } from '../src/log.js';
+import { expectValidResult } from './helpers/schema.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-const schema = JSON.parse(readFileSync(new URL('../schema/result.schema.json', import.meta.url), 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
 const dir = mkdtempSync(join(tmpdir(), 'satcount-lib-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function expectValid(result: unknown): void {
-  const ok = validate(result);
-  expect(ok ? [] : validate.errors).toEqual([]);
-}
 
 describe('countVehicles, as the README shows it', () => {
   let result: CountResult;
@@ -43,8 +36,8 @@ describe('countVehicles, as the README shows it', () => {
   });
 
   it('returns a result the published schema accepts', () => {
-    expectValid(result);
-    expectValid(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')));
+    expectValidResult(result);
+    expectValidResult(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')));
   });
 
   it('refuses a bad setting before any work, naming the option as the library spells it', async () => {
@@ -74,7 +67,7 @@ describe('runBatch in process', () => {
     const failed = first.rows.find((r) => r.status === 'failed')!;
     expect(failed.error).toMatch(/does not cross image .*curved-road\.tif/);
     const result = JSON.parse(readFileSync(join(outDir, 'hidden.json'), 'utf8'));
-    expectValid(result);
+    expectValidResult(result);
     expect(result.batch.key).toMatch(/^[0-9a-f]{32}$/);
     expect(existsSync(join(outDir, 'hidden.geojson'))).toBe(true);
     expect(existsSync(join(outDir, 'hidden.csv'))).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -169,13 +169,17 @@ describe('--report on the command line', () => {
     expect(page).toContain(`all vehicles</td><td class="n">${result.counts.total}</td>`);
     const blocked = await satcount(['count', border, '--report', join(border, 'r.html')]);
     expect(blocked.code).toBe(2);
-    expect(blocked.stderr.trim()).toBe(`satcount: ${join(border, 'r.html')}: cannot write --report output: ${border} is a file, not a folder`);
+    expect(blocked.stderr.trim()).toBe(`satcount: cannot write ${join(border, 'r.html')}: ${border} is not a folder`);
   }, 300_000);
 
   it('batch writes one page with a row and a view per image, and per-image pages with --reports', async () => {
     const out = join(dir, 'batch');
-    const report = join(dir, 'batch.html');
+    // In the --out-dir the batch makes, as the README shows it.
+    const report = join(out, 'batch.html');
     const images = ['left-hand.tif', 'hidden.tif'].map((f) => join(ROOT, 'fixtures', f));
+    const blocked = await satcount(['batch', ...images, '--out-dir', out, '--report', join(border, 'r.html'), '--quiet']);
+    expect([blocked.code, blocked.stderr.trim()]).toEqual([2, `satcount: cannot write ${join(border, 'r.html')}: ${border} is not a folder`]);
+    expect(existsSync(out)).toBe(false);
     const r = await satcount(['batch', ...images, '--out-dir', out, '--reports', '--report', report, '--quiet'], { timeoutMs: 300_000 });
     expect(r.code).toBe(0);
     const page = readFileSync(report, 'utf8');

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
-import { ensureDir, tempFileOwner } from '../io/atomic.js';
-import { join } from 'node:path';
+import { checkWritable, makeOutputDir, tempFileOwner } from '../io/atomic.js';
+import { dirname, join, resolve } from 'node:path';
 
 function processAlive(pid: number): boolean {
   try {
@@ -18,9 +18,21 @@ function processAlive(pid: number): boolean {
  * another batch may be writing into the same folder.
  */
 export async function prepareOutDir(dir: string): Promise<void> {
-  await ensureDir(dir);
+  await makeOutputDir(dir);
   for (const name of await readdir(dir)) {
     const pid = tempFileOwner(name);
     if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(dir, name), { force: true });
   }
+}
+
+/**
+ * Prepares the output folder and checks a report path, before any image is read. A report in
+ * --out-dir itself can only be checked once that folder is made; any other is checked first, so a
+ * bad report path leaves no new folder behind.
+ */
+export async function prepareOutputs(outDir: string, report?: string): Promise<void> {
+  const inOutDir = report !== undefined && dirname(resolve(report)) === resolve(outDir);
+  if (report && !inOutDir) await checkWritable(report);
+  await prepareOutDir(outDir);
+  if (report && inOutDir) await checkWritable(report);
 }

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { resultSettings, runKey } from './key.js';
 import { batchReportHtml } from './report.js';
 import { outputStems } from './names.js';
-import { prepareOutDir } from './outdir.js';
+import { prepareOutputs } from './outdir.js';
 import { failedRow, makeSummary, rowFromResult, writeSummary, type Summary, type SummaryRow } from './summary.js';
 
 /** Extra per-image outputs beside the result JSON, by output kind (report/outputs.ts). */
@@ -82,7 +82,7 @@ const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode 
  */
 export async function runBatch(o: BatchOptions): Promise<Summary> {
   checkRunOptions(o.run);
-  await prepareOutDir(o.outDir);
+  await prepareOutputs(o.outDir, o.report);
   const modelPath = modelPathOf(o.run);
   const detector = await openDetector({ ...o.run, model: modelPath });
   try {

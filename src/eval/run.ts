@@ -4,7 +4,7 @@ import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
 import { detectScene, planSceneTiles } from '../pipeline/count.js';
 import { memorySource } from '../raster/sources/memory.js';
 import { checkRunOptions, resolveOverlap, resolveTileSize } from '../pipeline/settings.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
 import { openLabels } from './labels/open.js';
@@ -42,6 +42,7 @@ export interface RunEvalOptions extends ModelChoice {
  * @example const { report } = await runEval(['a.png'], { labels: 'labels/', simulateGsd: 0.3 });
  */
 export async function runEval(paths: readonly string[], opts: RunEvalOptions): Promise<{ report: EvalReport; model: ModelInfo }> {
+  if (opts.out) await checkWritable(opts.out);
   const labels = await openLabels(opts.labels, opts.labelFormat);
   const classes = classFilter(opts.classes, labels.classNames);
   checkRunOptions(opts);

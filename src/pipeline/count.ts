@@ -19,6 +19,8 @@ export interface CountOptions extends ModelChoice {
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's; under half the tile side). */
   overlap?: number;
+  /** Count even where the pixel size is far outside the model's validated range (pixel-size.ts). */
+  force?: boolean;
   /**
    * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
    * default SCENE_TILE_SIZE, or CORRIDOR_TILE_SIZE along a road. A fixed-input model takes only its own.
@@ -157,7 +159,9 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     queues: [],
     profile: null,
     road: null,
+    warnings: [],
     timing: {
+      tiles_planned: run.tiles.length,
       tiles: run.tilesRun,
       tiles_skipped: run.tilesSkipped,
       read_s: Math.round(run.readSeconds * 1000) / 1000,

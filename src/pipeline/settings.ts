@@ -8,6 +8,14 @@ import type { RoadRunOptions } from './road.js';
  * Settings are checked here, once, where a library call enters (runCount, runBatch, runEval),
  * so a bad value fails before any work with an error naming its option, not deep in a stage.
  */
+/**
+ * More inference threads than this only thrash: onnxruntime with 1000 threads on a 2-core
+ * machine ran for minutes on one tile (issue 15 item 14).
+ */
+const MAX_THREADS = 64;
+/** Profile bins shorter than this are finer than a vehicle (and a 10 km road would need 10⁷ of them at 1 mm). */
+const MIN_PROFILE_BIN_M = 1;
+
 export function checkRunOptions(opts: CountOptions & { road?: RoadRunOptions }): void {
   const positive = (option: ConstructorParameters<typeof SettingsError>[0], v: number | undefined) => {
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new SettingsError(option, (n) => `${n} ${v}: expected a positive number`);
@@ -24,13 +32,16 @@ export function checkRunOptions(opts: CountOptions & { road?: RoadRunOptions }):
   positive('modelOverrides.gsd_m', m.gsd_m);
   fraction('modelOverrides.score_threshold', m.score_threshold);
   fraction('modelOverrides.nms_iou', m.nms_iou);
-  if (m.threads !== undefined && !(Number.isInteger(m.threads) && m.threads >= 1)) {
-    throw new SettingsError('modelOverrides.threads', (n) => `${n} ${m.threads}: expected a whole number ≥ 1`);
+  if (m.threads !== undefined && !(Number.isInteger(m.threads) && m.threads >= 1 && m.threads <= MAX_THREADS)) {
+    throw new SettingsError('modelOverrides.threads', (n) => `${n} ${m.threads}: expected a whole number from 1 to ${MAX_THREADS}`);
   }
   if (opts.road) {
     positive('road.corridor_m', opts.road.corridor_m);
     positive('road.maxGap_m', opts.road.maxGap_m);
     positive('road.profileBin_m', opts.road.profileBin_m);
+    if (opts.road.profileBin_m !== undefined && opts.road.profileBin_m < MIN_PROFILE_BIN_M) {
+      throw new SettingsError('road.profileBin_m', (n) => `${n} ${opts.road!.profileBin_m}: expected at least ${MIN_PROFILE_BIN_M} m (a bin shorter than a car holds a fraction of one)`);
+    }
   }
 }
 

@@ -26,6 +26,8 @@ export interface RasterSource {
   georef: Georef | null;
   /** Things the user should be told once (e.g. "no georeferencing", "GCPs fitted"). */
   notes: string[];
+  /** Shown as grey: one band (panchromatic, or --bands with one number) and no colour palette. */
+  grey: boolean;
   /** Reads full-res window `win` (clipped to the image; parts outside are invalid), resampled to outW×outH, as 8-bit RGB + validity. */
   readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
   /**

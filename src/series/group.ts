@@ -1,10 +1,11 @@
+import type { AcquiredFrom } from '../raster/acquired.js';
 import { SatcountError } from '../types.js';
 
 /** One input image and when it was taken (ISO 8601 UTC). */
 export interface DatedImage {
   path: string;
   acquired: string;
-  acquired_from: string;
+  acquired_from: AcquiredFrom;
 }
 
 /** Images taken together (one pass of the satellite): counted as one scene. */

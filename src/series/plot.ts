@@ -1,3 +1,4 @@
+import { DIRECTION_COLOURS } from '../report/colours.js';
 import type { Direction } from '../types.js';
 import type { SeriesRow } from './rows.js';
 
@@ -5,7 +6,8 @@ const WIDTH = 1200;
 const PANEL_H = 230;
 const MARGIN = { left: 90, right: 160, top: 50, gap: 60, bottom: 100 };
 const HEIGHT = MARGIN.top + 2 * PANEL_H + MARGIN.gap + MARGIN.bottom;
-const COLOURS: Record<Direction | 'all', string> = { forward: '#ff7a00', backward: '#0098cc', all: '#444' };
+/** Directions in the colours of the overlay, profile and report; all vehicles (no road) in grey. */
+const COLOURS: Record<Direction | 'all', string> = { ...DIRECTION_COLOURS, all: '#444' };
 
 const f = (v: number) => v.toFixed(1);
 

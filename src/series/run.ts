@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import { resultSettings, runKey } from '../batch/key.js';
-import { prepareOutDir } from '../batch/outdir.js';
+import { prepareOutputs } from '../batch/outdir.js';
 import { shardInputs } from '../batch/inputs.js';
 import { modelPathOf, openDetector } from '../pipeline/detectors.js';
 import type { CountResult } from '../pipeline/result.js';
@@ -94,7 +94,7 @@ const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode 
 export async function runSeries(o: SeriesOptions): Promise<Series> {
   const dated = await datedInputs(o.inputs, o.acquired);
   const acquisitions = shardInputs(groupAcquisitions(dated, o.groupWindow_ms), o.shard);
-  await prepareOutDir(o.outDir);
+  await prepareOutputs(o.outDir, o.report);
   const modelPath = modelPathOf(o.run);
   const detector = await openDetector({ ...o.run, model: modelPath });
   const settings = resultSettings(o.run, detector.info);
@@ -119,11 +119,11 @@ export async function runSeries(o: SeriesOptions): Promise<Series> {
       }
       const run = await runCount(paths[0], { ...o.run, detector });
       try {
-        const r = run.result as SeriesResult & { warnings?: string[] };
+        const r = run.result;
         const result: SeriesResult = {
           ...r,
-          image: { ...r.image, acquired: acq.acquired, acquired_from: acq.images[0].acquired_from } as CountResult['image'],
-          ...(warnings.length ? { warnings: [...(r.warnings ?? []), ...warnings] } : {}),
+          image: { ...r.image, acquired: acq.acquired, acquired_from: acq.images[0].acquired_from },
+          warnings: [...r.warnings, ...warnings],
           series: { key },
         };
         await writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n');

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
 import { parseDateFlag, tiffDateTime } from '../raster/acquired.js';
-import { ensureDir, writeFileAtomic } from '../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
 
@@ -28,9 +27,10 @@ export function scenePaths(outPath: string): ScenePaths {
  */
 export async function writeScene(outPath: string, opts: SynthOptions, write: { date?: string } = {}): Promise<RenderedScene & { paths: ScenePaths }> {
   const dateTime = write.date === undefined ? undefined : tiffDateTime(parseDateFlag(write.date));
-  const scene = await renderScene(opts);
   const paths = scenePaths(outPath);
-  await ensureDir(dirname(paths.image));
+  // Checked before rendering (seconds for a large scene), and no folder is made for a mistyped path.
+  for (const p of Object.values(paths)) await checkWritable(p);
+  const scene = await renderScene(opts);
   const { raster } = scene;
   const overviews = [2, 4, 8].filter((f) => Math.max(raster.width, raster.height) / f >= 512);
   await writeGeoTiff(

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { expandInputs } from '../../batch/inputs.js';
-import { checkWritable } from '../../io/writable.js';
 import { commandLine } from '../command-line.js';
 import { parseWindow } from '../../series/group.js';
 import type { Series } from '../../series/run.js';
@@ -44,7 +43,7 @@ export function seriesCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for each acquisition\'s result and the series files')
     .option('--group-window <duration>', 'images taken within this time of each other are one acquisition (e.g. 30s, 10m)', '0s')
     .option('--shard <i/n>', 'take part i of n of the acquisitions, in time order (array jobs)', shard)
-    .option('--force', 'recount acquisitions whose results are up to date')
+    .option('--force', "recount acquisitions whose results are up to date, and count images whose pixel size is far outside the model's validated range")
     .option('--report <file.html>', 'write one self-contained HTML report: the time chart, a row and a view per acquisition');
   addAcquiredOptions(cmd);
   addModelOptions(cmd);
@@ -67,14 +66,13 @@ Examples:
       if (!flags.road) throw new SatcountError('series: --road is required (the road whose queue is followed over time)');
       const acquired = acquiredOptionsFrom(flags);
       const groupWindow_ms = parseWindow(flags.groupWindow);
-      if (flags.report) await checkWritable(flags.report, '--report');
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const { runSeries, seriesFiles } = await import('../../series/run.js'); // the pipeline, loaded on use
       const series = await runSeries({
         inputs: all,
         outDir: flags.outDir,
-        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger, signal },
         acquired,
         groupWindow_ms,
         shard: flags.shard,

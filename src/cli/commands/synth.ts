@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { parseLonLat, parseSize, SYNTH_DEFAULTS } from '../../synth/options.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from '../parse.js';
-import { action, type GlobalFlags } from '../run-command.js';
+import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
 interface SynthFlags extends GlobalFlags {
   out: string;
@@ -20,6 +20,9 @@ interface SynthFlags extends GlobalFlags {
   queueHead: 'start' | 'end';
   date?: string;
 }
+
+/** A queue ends within a vehicle length and a gap of the length asked for; shorter means the road ran out. */
+const SHORTFALL_M = 25;
 
 export function synthCommand(): Command {
   const d = SYNTH_DEFAULTS;
@@ -40,7 +43,7 @@ export function synthCommand(): Command {
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
     .option('--date <iso>', 'acquisition time written into the TIFF DateTime tag, e.g. 2026-03-14T09:30:00Z')
-    .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
+    .addHelpText('after', '\nExit codes: 0 ok · 2 bad usage or unwritable output · 130 interrupted\n\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
     .action(
       action(async (flags: SynthFlags) => {
         const { width, height } = parseSize(flags.size);
@@ -62,7 +65,13 @@ export function synthCommand(): Command {
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,
         }, { date: flags.date });
-        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues };
+        // A queue longer than the road is cut at the scene's edge; the truth file has the real length.
+        const warnings = scene.truth.queues
+          .filter((q) => q.jammed && q.length_m < flags.queueLength - SHORTFALL_M)
+          .map((q) => `synth: --queue-length ${flags.queueLength} m does not fit the road in this scene: the ${q.direction} queue is ${Math.round(q.length_m)} m (${scene.paths.truth} has the exact extent)`);
+        const logger = loggerFor(flags);
+        for (const w of warnings) logger.warn(w);
+        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues, warnings };
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
       }),
     );

@@ -1,5 +1,6 @@
 import type { CountResult } from '../../pipeline/result.js';
 import type { Direction, PixelPoint } from '../../types.js';
+import { DIRECTION_COLOURS, OFF_ROAD_COLOUR } from '../colours.js';
 import type { OverlayRoad } from '../overlay.js';
 import { profileSvg } from '../profile-plot.js';
 import type { ModelFacts } from './model-facts.js';
@@ -59,9 +60,6 @@ export interface ReportInput {
   /** For batch and series: one row per image or acquisition, linking to its view. */
   index?: ReportIndex;
 }
-
-/** The viewer's direction colours (see viewer.ts), backward a shade darker to read on white. */
-const PLOT_COLOURS = { forward: '#ff7a00', backward: '#0098cc' };
 
 const DIRECTION_CODE: Record<Direction | 'none', number> = { none: 0, forward: 1, backward: 2 };
 
@@ -123,14 +121,15 @@ function legend(v: ReportView): string {
   const item = (colour: string, label: string, layer?: string, shape = 'box') =>
     `<label class="key">${layer ? `<input type="checkbox" checked data-layer="${layer}">` : ''}<span class="swatch ${shape}" style="--c:${colour}"></span>${escapeHtml(label)}</label>`;
   const parts = [
-    item('#ff7a00', 'forward vehicle', 'detections'),
-    item('#00c8ff', 'backward vehicle'),
-    item('#ffe000', 'off the road'),
+    item(DIRECTION_COLOURS.forward, 'forward vehicle', 'detections'),
+    item(DIRECTION_COLOURS.backward, 'backward vehicle'),
+    item(OFF_ROAD_COLOUR, 'off the road'),
   ];
   if (v.road) {
     parts.push(item('#ffffff', 'road centre line', 'road', 'dash'));
     parts.push(item('rgba(255,255,255,0.4)', `corridor (±${escapeHtml(String(v.result.params.corridor_m ?? ''))} m)`, 'corridor', 'band'));
-    parts.push(item('rgba(255,122,0,0.6)', 'queue extent (colour of its direction)', 'queues', 'band'));
+    // A queue band is its direction's colour, partly see-through (alpha 0x99) as over the image.
+    parts.push(item(`${DIRECTION_COLOURS.forward}99`, 'queue extent (colour of its direction)', 'queues', 'band'));
   }
   return `<div class="legend">${parts.join('')}</div>`;
 }
@@ -149,7 +148,7 @@ function viewSection(v: ReportView): string {
     r.profile && r.queues
       ? `<h3>Profile along the road</h3><div class="plot">${profileSvg(r.profile, r.queues, {
           coveredRanges: (r.road?.covered as { start_m: number; end_m: number }[] | undefined) ?? undefined,
-          colours: PLOT_COLOURS,
+          length_m: r.road?.length_m as number | undefined,
         })}</div>`
       : '';
   const img = v.image ? `<img class="raster" alt="" src="${dataUri(v.image)}">` : '<img class="raster" alt="">';

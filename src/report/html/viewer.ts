@@ -1,3 +1,5 @@
+import { DIRECTION_COLOURS, OFF_ROAD_COLOUR } from '../colours.js';
+
 /**
  * The report's only script, inlined into the page: draws each view's rendering on a canvas with
  * the road, corridor, queues and detections on top, with pan (drag), zoom (wheel, buttons) and a
@@ -11,10 +13,12 @@
  *
  * When every view has drawn once, <html data-ready="1"> is set and each canvas carries
  * data-drawn (boxes drawn in its last frame), for tests and scripted screenshots.
+ *
+ * Boxes and queues take the colours of the PNG overlay and profile (report/colours.ts), by direction code.
  */
 export const VIEWER_JS = String.raw`(function () {
   'use strict';
-  var COLOURS = ['#ffe000', '#ff7a00', '#00c8ff'];
+  var COLOURS = ${JSON.stringify([OFF_ROAD_COLOUR, DIRECTION_COLOURS.forward, DIRECTION_COLOURS.backward])};
   var DIRECTIONS = ['off road', 'forward', 'backward'];
   var data = JSON.parse(document.getElementById('satcount-data').textContent);
   var pending = 0;
