@@ -20,6 +20,8 @@ export function addRoadOptions(cmd: Command): Command {
   return cmd
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
+    .option('--road-name <name>', 'use only the road file\'s lines with this OSM name (pieces are put in order)')
+    .option('--road-ref <ref>', 'use only the road file\'s lines with this OSM ref, e.g. "E 117"')
     .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, ROAD_DEFAULTS.corridor_m)
     .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default(ROAD_DEFAULTS.driveSide))
     .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, ROAD_DEFAULTS.maxGap_m)

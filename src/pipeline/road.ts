@@ -11,6 +11,9 @@ export interface RoadRunOptions {
   path: string;
   /** CRS of the road file when it says none: "pixel", "EPSG:n" or a proj4 string. */
   crs?: string;
+  /** Keep only the road file's lines with this OSM name / ref. */
+  name?: string;
+  ref?: string;
   corridor_m: number;
   driveSide: 'right' | 'left';
   maxGap_m: number;
@@ -26,7 +29,7 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'profilePlot'>;
+} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'profilePlot'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -48,7 +51,7 @@ export interface RoadAnalysis {
 }
 
 export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
-  const input = await loadRoad(opts.path, { roadCrs: opts.crs });
+  const input = await loadRoad(opts.path, { roadCrs: opts.crs, name: opts.name, ref: opts.ref });
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);

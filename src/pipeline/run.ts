@@ -48,6 +48,8 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
     road_crs: opts.road?.crs ?? null,
+    road_name: opts.road?.name ?? null,
+    road_ref: opts.road?.ref ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
     drive_side: opts.road?.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,
@@ -87,6 +89,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
       backward: a.hidden.backward.map((h) => ({ ...h, start_m: r1(h.start_m), end_m: r1(h.end_m) })),
     },
     frame: ctx.frame.proj4 ?? 'pixel grid × gsd',
+    pieces: ctx.model.pieces,
   };
 }
 

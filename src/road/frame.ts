@@ -1,6 +1,7 @@
 import proj4 from 'proj4';
 import { SatcountError, type Georef, type LonLat, type PixelPoint } from '../types.js';
 import { clipSegmentToRect } from './geometry.js';
+import { stitchParts } from './stitch.js';
 import type { ChainageRange, MetricPoint, RoadInput, RoadModel, RoadPart } from './types.js';
 
 /** What the frame needs to know about the image. */
@@ -69,6 +70,8 @@ export interface BuildRoadOptions {
    * frame; splitting long ones keeps that bend well under a centimetre.
    */
   maxSegment_m?: number;
+  /** Piece ends closer than this join when a road comes in pieces (see stitch.ts). */
+  joinTolerance_m?: number;
 }
 
 /**
@@ -78,9 +81,14 @@ export interface BuildRoadOptions {
 export function buildRoadModel(input: RoadInput, frame: MetricFrame, image: FrameImage, opts: BuildRoadOptions = {}): RoadModel {
   const maxSegment = opts.maxSegment_m ?? 100;
   const { toMetric, toPixel } = converters(input, frame, image);
+  // Several pieces are put in order first (OSM ways come unordered, some drawn the other way);
+  // a single line is taken as drawn.
+  const stitched = input.parts.length > 1
+    ? stitchParts(input.parts, toMetric, { file: input.file, labels: input.labels, joinTolerance_m: opts.joinTolerance_m })
+    : null;
   const parts: RoadPart[] = [];
   let chainage = 0;
-  for (const source of input.parts) {
+  for (const source of stitched?.parts ?? input.parts) {
     const metric: MetricPoint[] = [toMetric(source[0])];
     const pixel: PixelPoint[] = [toPixel(source[0], metric[0])];
     const chain = [chainage];
@@ -105,7 +113,15 @@ export function buildRoadModel(input: RoadInput, frame: MetricFrame, image: Fram
   if (coveredRanges.length === 0) {
     throw new SatcountError(`road ${input.file} does not cross image ${image.path}`);
   }
-  return { file: input.file, parts, length_m: chainage, coveredRanges, imageWidth: image.width, imageHeight: image.height };
+  return {
+    file: input.file,
+    parts,
+    length_m: chainage,
+    coveredRanges,
+    imageWidth: image.width,
+    imageHeight: image.height,
+    pieces: stitched?.report ?? null,
+  };
 }
 
 function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {

@@ -10,3 +10,4 @@ export { findQueues, type QueueOptions } from './queues.js';
 export { densityProfile } from './profile.js';
 export type * from './types.js';
 export { sliceRoad, type RoadPiece } from './slice.js';
+export { stitchParts, JOIN_TOLERANCE_M, type StitchOptions, type StitchReport } from './stitch.js';

@@ -4,6 +4,7 @@
  * origin at the image centre (see frame.ts).
  */
 import type { Direction, PixelPoint } from '../types.js';
+import type { StitchReport } from './stitch.js';
 
 export type MetricPoint = [x: number, y: number];
 
@@ -19,6 +20,8 @@ export interface RoadInput {
   crs: RoadCrs;
   /** Each part has ≥ 2 distinct vertices; consecutive duplicates are already removed. */
   parts: [number, number][][];
+  /** Roads named by the kept lines ("name (ref)"): more than one asks the user to pick one. */
+  labels: string[];
 }
 
 /** One polyline of the road in the working frame, with the pixel position of every vertex. */
@@ -35,8 +38,8 @@ export interface ChainageRange {
 }
 
 /**
- * The road ready for analysis. Chainage runs continuously over the parts of a MultiLineString
- * in drawing order; the gap between the end of one part and the start of the next is not
+ * The road ready for analysis. Pieces that meet end to end are stitched into one line first
+ * (stitch.ts); chainage runs continuously over the stretches that remain, in file order; the gap between the end of one part and the start of the next is not
  * counted, so chainage measures road that exists in the file, never a straight-line jump.
  */
 export interface RoadModel {
@@ -47,6 +50,8 @@ export interface RoadModel {
   coveredRanges: ChainageRange[];
   imageWidth: number;
   imageHeight: number;
+  /** How the file's pieces were put in order; null when the file holds one line. */
+  pieces: StitchReport | null;
 }
 
 export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover';

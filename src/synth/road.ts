@@ -81,6 +81,18 @@ function borderCut(out: PixelPoint, inn: PixelPoint, w: number, h: number): Pixe
   return [clamp(out[0] + (inn[0] - out[0]) * hi, w), clamp(out[1] + (inn[1] - out[1]) * hi, h)];
 }
 
+/** The polyline with extra vertices so no segment is longer than `maxStep` (same units). */
+export function densify(points: readonly PixelPoint[], maxStep: number): PixelPoint[] {
+  const out: PixelPoint[] = points.slice(0, 1);
+  for (let i = 1; i < points.length; i++) {
+    const [ax, ay] = points[i - 1];
+    const [bx, by] = points[i];
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / maxStep));
+    for (let k = 1; k <= steps; k++) out.push([ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps]);
+  }
+  return out;
+}
+
 /** Douglas-Peucker simplification: drops points within `tolerance` pixels of the simplified line. */
 export function simplify(points: PixelPoint[], tolerance: number): PixelPoint[] {
   if (points.length <= 2) return points;

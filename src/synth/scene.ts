@@ -7,7 +7,7 @@ import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, pla
 import { applyOptics, type SceneRaster } from './optics.js';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
 import { createRng, hash2 } from './prng.js';
-import { roadLine } from './road.js';
+import { densify, roadLine } from './road.js';
 import { pickSun } from './sun.js';
 import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';
 import { footprint, footprintBox, occludedFraction, paintVehicle, paintVehicleShadow } from './vehicles.js';
@@ -86,6 +86,9 @@ export interface RenderedScene {
   /** The road centre line, WGS84 (RFC 7946). */
   road: RoadGeoJson;
 }
+
+/** Longest segment of the written road line, metres: lon/lat- and grid-straight differ by < 1 mm over it. */
+const ROAD_FILE_STEP_M = 100;
 
 /**
  * Renders a synthetic satellite scene of a road with a queue, and its exact truth. Deterministic:
@@ -176,7 +179,9 @@ export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
       {
         type: 'Feature',
         properties: { name: 'synthetic road', lanes_per_direction: o.lanes, drive_side: o.driveSide, queue_head: o.queueHead },
-        geometry: { type: 'LineString', coordinates: line.points.map((p) => lonLat(georef.pixelToLonLat(p))) },
+        // The image's road is straight between vertices in the projected grid, the file's in lon/lat
+        // (RFC 7946); over 10 km the two drift ~2 m apart, so the file gets a vertex every 100 m.
+        geometry: { type: 'LineString', coordinates: densify(line.points, ROAD_FILE_STEP_M / gsd).map((p) => lonLat(georef.pixelToLonLat(p))) },
       },
     ],
   };

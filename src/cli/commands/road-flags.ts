@@ -3,6 +3,8 @@ import { ROAD_DEFAULTS, type RoadRunOptions } from '../../pipeline/road.js';
 export interface RoadFlags {
   road?: string;
   roadCrs?: string;
+  roadName?: string;
+  roadRef?: string;
   corridor?: number;
   driveSide?: 'right' | 'left';
   maxGap?: number;
@@ -17,6 +19,8 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
     road: {
       path: flags.road,
       crs: flags.roadCrs,
+      name: flags.roadName,
+      ref: flags.roadRef,
       corridor_m: flags.corridor ?? ROAD_DEFAULTS.corridor_m,
       driveSide: flags.driveSide ?? ROAD_DEFAULTS.driveSide,
       maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
