@@ -111,6 +111,11 @@ export interface RoadPlacement {
   direction: Direction;
   /** 0 = lane nearest the centre line, within the direction. */
   lane: number;
+  /**
+   * Outside every lane learned from the vehicles' offsets (verge, shoulder, beside the road):
+   * counted on the road but never part of a queue.
+   */
+  verge: boolean;
 }
 
 /** One entry of `detections` in the result JSON (see CONTRACT.md). */

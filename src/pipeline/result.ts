@@ -25,6 +25,8 @@ export interface CountResult {
     by_class: Record<string, number>;
     on_road: number | null;
     by_direction: Record<Direction, number> | null;
+    /** Of on_road, those outside every lane (see road.verge for their ids); they join no queue. */
+    verge?: number | null;
   };
   queues: QueueReport[];
   profile: { bin_m: number; forward: number[]; backward: number[] } | null;

@@ -45,6 +45,8 @@ export interface RoadContext {
 export interface RoadAnalysis {
   placed: number;
   byDirection: Record<Direction, number>;
+  /** Ids of the detections placed outside every lane. */
+  verge: number[];
   queues: Queue[];
   profile: DensityProfile;
   hidden: HiddenByDirection;
@@ -79,11 +81,14 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
       offset_m: Math.round(p.offset_m * 100) / 100,
       direction: p.direction,
       lane: p.lane,
+      verge: p.verge,
     };
     byDirection[p.direction]++;
   });
   const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.visibility(p), { driveSide: opts.driveSide });
-  const queues = findQueues(placements, {
+  // Verge detections stay on the road's count but neither join nor extend a queue nor shape the profile.
+  const inLanes = placements.map((p) => (p && !p.verge ? p : null));
+  const queues = findQueues(inLanes, {
     // A box's long side is close to the vehicle's length at any heading (a 4.5 × 1.8 m car at
     // 45° makes a 4.5 m box), so queue gaps are free road between bumpers, trucks included.
     halfLengths: detections.map((d) => (Math.max(d.bbox_px[2] - d.bbox_px[0], d.bbox_px[3] - d.bbox_px[1]) * ctx.gsd) / 2),
@@ -97,7 +102,8 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     placed: byDirection.forward + byDirection.backward,
     byDirection,
     queues,
-    profile: densityProfile(placements, model, opts.profileBin_m),
+    verge: detections.filter((d) => d.road?.verge).map((d) => d.id),
+    profile: densityProfile(inLanes, model, opts.profileBin_m),
     hidden,
   };
 }

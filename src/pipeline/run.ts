@@ -78,6 +78,7 @@ function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
 function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void {
   result.counts.on_road = a.placed;
   result.counts.by_direction = a.byDirection;
+  result.counts.verge = a.verge.length;
   result.queues = a.queues.map(queueReport);
   result.profile = a.profile;
   result.road = {
@@ -90,6 +91,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
     },
     frame: ctx.frame.proj4 ?? 'pixel grid × gsd',
     pieces: ctx.model.pieces,
+    verge: a.verge,
   };
 }
 

@@ -19,7 +19,7 @@ export function humanSummary(r: CountResult): string {
     .join(', ');
   const lines = [`${r.image.path}: ${r.counts.total} vehicles${byClass ? ` (${byClass})` : ''} in ${r.timing.tiles} tiles, ${r.timing.total_s.toFixed(1)} s`];
   if (r.counts.by_direction) {
-    lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward})`);
+    lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward}${r.counts.verge ? `; ${r.counts.verge} outside the lanes, in no queue` : ''})`);
     for (const q of r.queues) {
       lines.push(
         `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated`,
