@@ -21,6 +21,7 @@ export function addRoadOptions(cmd: Command): Command {
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
     .option('--road-name <name>', 'use only the road file\'s lines with this OSM name (pieces are put in order)')
+    .option('--occluded <geojson>', 'road the image cannot show (tunnels, galleries, canopy): polygons, or features with start_m/end_m chainages; bridged and filled like nodata')
     .option('--road-ref <ref>', 'use only the road file\'s lines with this OSM ref, e.g. "E 117"')
     .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, ROAD_DEFAULTS.corridor_m)
     .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default(ROAD_DEFAULTS.driveSide))

@@ -1,7 +1,7 @@
 import type { RasterSource } from '../raster/open.js';
 import {
-  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, sliceRoad, tilesMeetingCorridor,
-  type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadModel,
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
+  sliceRoad, tilesMeetingCorridor, type DensityProfile, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
 } from '../road/index.js';
 import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
@@ -14,6 +14,8 @@ export interface RoadRunOptions {
   /** Keep only the road file's lines with this OSM name / ref. */
   name?: string;
   ref?: string;
+  /** GeoJSON of road the image cannot show (tunnels, galleries, canopy): polygons or start_m/end_m ranges. */
+  occluded?: string;
   corridor_m: number;
   driveSide: 'right' | 'left';
   maxGap_m: number;
@@ -29,7 +31,7 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'profilePlot'>;
+} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded' | 'profilePlot'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -40,6 +42,8 @@ export interface RoadContext {
   corridorPx: number;
   /** Metres per full-resolution pixel. */
   gsd: number;
+  /** Road marked hidden by --occluded. */
+  occluded: OccludedRoad | null;
 }
 
 export interface RoadAnalysis {
@@ -57,7 +61,8 @@ export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gs
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);
-  return { opts, frame, model, corridorPx: opts.corridor_m / gsd, gsd };
+  const occluded = opts.occluded ? occludedOnImage(parseOccluded(await readText(opts.occluded, 'occluded'), opts.occluded, opts.crs), frame, image) : null;
+  return { opts, frame, model, corridorPx: opts.corridor_m / gsd, gsd, occluded };
 }
 
 /** Only tiles whose core meets the corridor: every point of the corridor lies in one of their cores. */
@@ -85,7 +90,11 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     };
     byDirection[p.direction]++;
   });
-  const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.visibility(p), { driveSide: opts.driveSide });
+  const occ = ctx.occluded;
+  const seen = hiddenStretches(model, (p: PixelPoint) => (occ?.covers(p) ? 'occluded' : visibility.visibility(p)), { driveSide: opts.driveSide });
+  // Occluded chainage ranges hide both carriageways; within the image only, as the image edge says the rest.
+  const withRanges = (list: HiddenStretch[]) => [...list, ...clipToCovered(occ?.stretches ?? [], model.coveredRanges)].sort((a, b) => a.start_m - b.start_m);
+  const hidden: HiddenByDirection = { forward: withRanges(seen.forward), backward: withRanges(seen.backward) };
   // Verge detections stay on the road's count but neither join nor extend a queue nor shape the profile.
   const inLanes = placements.map((p) => (p && !p.verge ? p : null));
   const queues = findQueues(inLanes, {
@@ -106,6 +115,12 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     profile: densityProfile(inLanes, model, opts.profileBin_m),
     hidden,
   };
+}
+
+function clipToCovered(stretches: readonly HiddenStretch[], covered: readonly ChainageRange[]): HiddenStretch[] {
+  return stretches.flatMap((s) =>
+    covered.map((c) => ({ ...s, start_m: Math.max(s.start_m, c.start_m), end_m: Math.min(s.end_m, c.end_m) })).filter((s) => s.end_m > s.start_m),
+  );
 }
 
 /** The queue's stretch of road in pixels (overlay) and WGS84 (GeoJSON). */

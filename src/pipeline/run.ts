@@ -50,6 +50,7 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     road_crs: opts.road?.crs ?? null,
     road_name: opts.road?.name ?? null,
     road_ref: opts.road?.ref ?? null,
+    occluded: opts.road?.occluded ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
     drive_side: opts.road?.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,

@@ -124,7 +124,8 @@ export function buildRoadModel(input: RoadInput, frame: MetricFrame, image: Fram
   };
 }
 
-function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
+/** Projects a file's coordinates into the frame (metric) and onto the image (pixel); exit 2 when it cannot. */
+export function converters(input: Pick<RoadInput, 'file' | 'crs'>, frame: MetricFrame, image: FrameImage, what = 'road') {
   if (input.crs.kind === 'pixel') {
     return {
       toMetric: (p: [number, number]) => frame.pixelToMetric(p),
@@ -133,7 +134,7 @@ function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
   }
   if (!frame.fromCrs) {
     throw new SatcountError(
-      `road ${input.file} is in ${input.crs.name} but image ${image.path} has no georeferencing; give the road in pixels with --road-crs pixel`,
+      `${what} ${input.file} is in ${input.crs.name} but image ${image.path} has no georeferencing; give it in pixels with --road-crs pixel`,
     );
   }
   const project = frame.fromCrs(input.crs.proj4);
@@ -141,7 +142,7 @@ function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
     toMetric: (p: [number, number]) => {
       const m = project(p);
       if (!Number.isFinite(m[0]) || !Number.isFinite(m[1])) {
-        throw new SatcountError(`road ${input.file}: vertex ${JSON.stringify(p)} cannot be projected from ${input.crs.kind === 'proj4' ? input.crs.name : ''}`);
+        throw new SatcountError(`${what} ${input.file}: vertex ${JSON.stringify(p)} cannot be projected from ${input.crs.kind === 'proj4' ? input.crs.name : ''}`);
       }
       return m;
     },

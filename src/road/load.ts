@@ -30,7 +30,7 @@ export function parseRoad(text: string, file: string, opts: ParseRoadOptions = {
   } catch {
     return fail('not valid JSON');
   }
-  const crs = opts.roadCrs !== undefined ? namedCrs(opts.roadCrs, '--road-crs', fail) : fileCrs(json, fail);
+  const crs = geojsonCrs(json, opts.roadCrs, '--road-crs', fail);
   const found = lineParts(json, fail, {});
   if (found.length === 0) fail('no LineString or MultiLineString found');
   const labelsOf = (lines: typeof found) => [...new Set(lines.map(({ props }) => roadLabel(props)).filter((l): l is string => l !== null))];
@@ -47,18 +47,26 @@ export function parseRoad(text: string, file: string, opts: ParseRoadOptions = {
 
 /** Reads and parses a road file; an unreadable file is SatcountError exit 2. */
 export async function loadRoad(file: string, opts: ParseRoadOptions = {}): Promise<RoadInput> {
-  let text: string;
+  return parseRoad(await readText(file, 'road'), file, opts);
+}
+
+/** A text file the user named; unreadable is SatcountError exit 2 (`<what> <file>: cannot read (...)`). */
+export async function readText(file: string, what: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message);
-    throw new SatcountError(`road ${file}: cannot read (${why})`);
+    throw new SatcountError(`${what} ${file}: cannot read (${why})`);
   }
-  return parseRoad(text, file, opts);
 }
 
-type Fail = (problem: string) => never;
+export type Fail = (problem: string) => never;
+
+/** The CRS of a GeoJSON file: `override` (a --*-crs flag) wins over the file's legacy `crs` member; WGS84 by default. */
+export function geojsonCrs(json: unknown, override: string | undefined, flag: string, fail: Fail): RoadCrs {
+  return override !== undefined ? namedCrs(override, flag, fail) : fileCrs(json, fail);
+}
 
 function namedCrs(name: string, where: string, fail: Fail): RoadCrs {
   return resolveCrs(name) ?? fail(`unknown CRS "${name}" (from ${where}); use EPSG:<code>, a proj4 string or 'pixel'`);
@@ -149,7 +157,7 @@ function preview(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

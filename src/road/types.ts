@@ -54,7 +54,7 @@ export interface RoadModel {
   pieces: StitchReport | null;
 }
 
-export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover';
+export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover' | 'occluded';
 
 /** A chainage stretch where a carriageway cannot be seen. */
 export interface HiddenStretch extends ChainageRange {

@@ -5,6 +5,7 @@ export interface RoadFlags {
   roadCrs?: string;
   roadName?: string;
   roadRef?: string;
+  occluded?: string;
   corridor?: number;
   driveSide?: 'right' | 'left';
   maxGap?: number;
@@ -21,6 +22,7 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
       crs: flags.roadCrs,
       name: flags.roadName,
       ref: flags.roadRef,
+      occluded: flags.occluded,
       corridor_m: flags.corridor ?? ROAD_DEFAULTS.corridor_m,
       driveSide: flags.driveSide ?? ROAD_DEFAULTS.driveSide,
       maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
