@@ -1,8 +1,13 @@
 import type { Queue } from '../road/types.js';
 import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 
-/** A queue as reported: the road stage's Queue, distances rounded to 0.1 m. */
-export type QueueReport = Queue;
+/** A queue as reported: the road stage's Queue, distances rounded to 0.1 m, and how sure its count is. */
+export type QueueReport = Queue & {
+  /** Vehicles in the queue once the detector's false alarms and misses are accounted for; null when the model states no quality. */
+  vehicles_expected: number | null;
+  /** 95 % interval on the queue's vehicles (detection and fill density uncertainty); null when the model states no quality. */
+  vehicles_interval: [low: number, high: number] | null;
+};
 
 /** The result JSON of CONTRACT.md; field names are public and only grow. */
 export interface CountResult {
@@ -27,6 +32,10 @@ export interface CountResult {
     by_direction: Record<Direction, number> | null;
     /** Of on_road, those outside every lane (see road.verge for their ids); they join no queue. */
     verge?: number | null;
+    /** Vehicles truly present among the detections' reach (total corrected for precision and recall); null without quality figures. */
+    total_expected?: number | null;
+    /** 95 % interval on total_expected. */
+    total_interval?: [low: number, high: number] | null;
   };
   queues: QueueReport[];
   profile: { bin_m: number; forward: number[]; backward: number[] } | null;

@@ -1,7 +1,7 @@
 import type { RasterSource } from '../raster/open.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
-  sliceRoad, tilesMeetingCorridor, type DensityProfile, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
+  queueEstimate, sliceRoad, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
 } from '../road/index.js';
 import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
@@ -52,6 +52,8 @@ export interface RoadAnalysis {
   /** Ids of the detections placed outside every lane. */
   verge: number[];
   queues: Queue[];
+  /** Per queue (same order): vehicles corrected for the detector's precision and recall, with a 95 % interval; null without quality figures. */
+  estimates: (Estimate | null)[];
   profile: DensityProfile;
   hidden: HiddenByDirection;
 }
@@ -72,7 +74,7 @@ export function corridorTiles(ctx: RoadContext, tiles: Tile[]): Tile[] {
 }
 
 /** Places detections on the road (mutating their `road` field) and finds queues and the profile. */
-export function analyseRoad(ctx: RoadContext, detections: Detection[], visibility: VisibilityGrid): RoadAnalysis {
+export function analyseRoad(ctx: RoadContext, detections: Detection[], visibility: VisibilityGrid, quality: DetectionQuality | null = null): RoadAnalysis {
   const { opts, model, frame } = ctx;
   const placements = placeOnRoad(model, detections.map((d) => frame.pixelToMetric(d.center_px)), {
     corridor_m: opts.corridor_m,
@@ -107,7 +109,17 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     length_m: model.length_m,
     maxGap_m: opts.maxGap_m,
   });
+  const estimates = queues.map((q) => {
+    if (!quality) return null;
+    const inFill = (c: number) => q.filled.some((f) => c > f.start_m && c < f.end_m);
+    const visibleChainages = inLanes
+      .filter((p): p is NonNullable<typeof p> => p !== null && p.direction === q.direction && p.chainage_m >= q.start_m && p.chainage_m <= q.end_m)
+      .map((p) => p.chainage_m)
+      .filter((c) => !inFill(c));
+    return queueEstimate(q, { visibleChainages }, quality);
+  });
   return {
+    estimates,
     placed: byDirection.forward + byDirection.backward,
     byDirection,
     queues,

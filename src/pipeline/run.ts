@@ -3,7 +3,8 @@ import { detectionsCsv } from '../report/csv.js';
 import { toGeoJson } from '../report/geojson.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { writeOverlay } from '../report/overlay.js';
-import { SatcountError } from '../types.js';
+import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
+import { SatcountError, type ModelQuality } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { renderProfilePlot } from '../report/profile-plot.js';
 import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
@@ -21,6 +22,8 @@ export interface OutputOptions {
 }
 
 export interface RunOptions extends CountOptions {
+  /** Precision and recall per class and GSD band, instead of the model metadata's `quality`. */
+  quality?: ModelQuality[];
   /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
   road?: RoadRunOptions;
 }
@@ -61,9 +64,11 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
-function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
+function queueReport(q: RoadAnalysis['queues'][number], estimate: Estimate | null): QueueReport {
   return {
     ...q,
+    vehicles_expected: estimate?.expected ?? null,
+    vehicles_interval: estimate?.interval ?? null,
     start_m: r1(q.start_m),
     end_m: r1(q.end_m),
     length_m: r1(q.length_m),
@@ -80,7 +85,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
   result.counts.on_road = a.placed;
   result.counts.by_direction = a.byDirection;
   result.counts.verge = a.verge.length;
-  result.queues = a.queues.map(queueReport);
+  result.queues = a.queues.map((q, i) => queueReport(q, a.estimates[i]));
   result.profile = a.profile;
   result.road = {
     file: ctx.opts.path,
@@ -116,8 +121,12 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
     const tiles = road ? corridorTiles(road, all) : all;
     if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
     const run = await detectScene(source, detector, gsd, tiles, opts);
-    const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
+    const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
+    const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
     const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const total = quality ? countEstimate(run.detections.length, quality) : null;
+    result.counts.total_expected = total?.expected ?? null;
+    result.counts.total_interval = total?.interval ?? null;
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {

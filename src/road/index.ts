@@ -11,5 +11,6 @@ export { densityProfile } from './profile.js';
 export type * from './types.js';
 export { parseOccluded, occludedOnImage, type OccludedInput, type OccludedRoad } from './occluded.js';
 export { readText } from './load.js';
+export { qualityAtGsd, countEstimate, queueEstimate, DENSITY_BLOCK_M, type DetectionQuality, type Estimate, type QueueEvidence } from './intervals.js';
 export { sliceRoad, type RoadPiece } from './slice.js';
 export { stitchParts, JOIN_TOLERANCE_M, type StitchOptions, type StitchReport } from './stitch.js';

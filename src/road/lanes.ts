@@ -18,6 +18,8 @@ export interface LaneLayout {
   width_m: number;
   /** Lanes from lane 0 to the outermost busy one, empty ones between included. */
   lanes: number;
+  /** Centres of the busy lanes (density peaks), ascending. */
+  busy_m: number[];
 }
 
 /**
@@ -28,7 +30,7 @@ export function learnLanes(distances: readonly number[], laneWidth_m?: number): 
   if (distances.length === 0) return null;
   const peaks = strongPeaks(distances);
   const width = laneWidth_m ?? estimateWidth(peaks);
-  return { inner_m: peaks[0], width_m: width, lanes: Math.round((peaks[peaks.length - 1] - peaks[0]) / width) + 1 };
+  return { inner_m: peaks[0], width_m: width, lanes: Math.round((peaks[peaks.length - 1] - peaks[0]) / width) + 1, busy_m: peaks };
 }
 
 /**
@@ -37,8 +39,11 @@ export function learnLanes(distances: readonly number[], laneWidth_m?: number): 
  * alarm beside the road (a lane width out) is not, while queued cars (±0.5 m) all are.
  */
 export function inLane(layout: LaneLayout, distance: number): boolean {
+  const tol = LANE_TOLERANCE * layout.width_m;
+  // Busy lanes where the vehicles show them; empty ones between, a lane width apart.
+  if (layout.busy_m.some((c) => Math.abs(distance - c) <= tol)) return true;
   const k = Math.min(layout.lanes - 1, Math.max(0, Math.round((distance - layout.inner_m) / layout.width_m)));
-  return Math.abs(distance - layout.inner_m - k * layout.width_m) <= LANE_TOLERANCE * layout.width_m;
+  return Math.abs(distance - layout.inner_m - k * layout.width_m) <= tol;
 }
 
 /**

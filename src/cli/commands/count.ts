@@ -22,7 +22,9 @@ export function humanSummary(r: CountResult): string {
     lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward}${r.counts.verge ? `; ${r.counts.verge} outside the lanes, in no queue` : ''})`);
     for (const q of r.queues) {
       lines.push(
-        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated`,
+        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated${
+          q.vehicles_interval ? ` (corrected for the detector ~${q.vehicles_expected}, 95 % interval ${q.vehicles_interval[0]}–${q.vehicles_interval[1]})` : ''
+        }`,
       );
     }
     if (r.queues.length === 0) lines.push('no queue found');
