@@ -184,3 +184,24 @@ describe('writeScene', () => {
     expect(info.bands[0].noDataValue).toBe(0);
   });
 });
+
+describe('rendering by strips', () => {
+  it('draws the same scene in strips as in one piece: seams cannot be seen', async () => {
+    const opts = { seed: 21, width: 1100, height: 300, queueLength: 250, hidden: 0.1 } as const;
+    const whole = await renderScene(opts, { stripPx: 4096 });
+    const cut = await renderScene(opts, { stripPx: 512 });
+    expect(cut.truth).toEqual(whole.truth);
+    const a = whole.raster.data;
+    const b = cut.raster.data;
+    let differ = 0;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      if (d > 0) differ++;
+      worst = Math.max(worst, d);
+    }
+    // JPEG chroma upsampling reads one row of neighbouring blocks: a few values at the cuts move by a level or two.
+    expect(differ / a.length).toBeLessThan(0.01);
+    expect(worst).toBeLessThanOrEqual(6);
+  });
+});
