@@ -7,6 +7,8 @@ import { fromFile } from 'geotiff';
 import proj4 from 'proj4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderScene, type SceneTruth } from '../src/synth/scene.js';
+import { createRng } from '../src/synth/prng.js';
+import { planValleyShadows } from '../src/synth/terrain.js';
 import { parseLonLat, parseSize } from '../src/synth/options.js';
 import { writeScene } from '../src/synth/write.js';
 import { SatcountError, type PixelPoint } from '../src/types.js';
@@ -65,6 +67,7 @@ describe('renderScene', () => {
     ['curved', 'right', 'start'],
     ['hairpin', 'left', 'end'],
     ['straight', 'left', 'start'],
+    ['mountain', 'right', 'end'],
   ] as const)('puts every vehicle on the %s road, on the %s-hand side for its direction (queue head %s)', async (road, driveSide, queueHead) => {
     const { truth } = await renderScene({ seed: 3, width: 480, height: 400, road, driveSide, queueHead, queueLength: 100, otherDirection: 'jam' });
     expect(truth.vehicles.length).toBeGreaterThan(10);
@@ -182,6 +185,28 @@ describe('writeScene', () => {
     expect(info.metadata.IMAGE_STRUCTURE.COMPRESSION).toBe('DEFLATE');
     expect(info.bands[0].block).toEqual([256, 256]);
     expect(info.bands[0].noDataValue).toBe(0);
+  });
+});
+
+describe('mountain road', () => {
+  it('winds in tight bends along the long side and lies partly in valley shadow', async () => {
+    const { truth, raster } = await renderScene({ seed: 9, width: 3000, height: 500, road: 'mountain', queueLength: 600, otherDirection: 'empty' });
+    expectOnRoadAndSide(truth);
+    // A 900 m strip holds well over 1 km of winding road.
+    expect(truth.road.length_m).toBeGreaterThan(1100);
+    // Valley shadows darken whole bands of the scene, road included.
+    const shadows = planValleyShadows(3000, 500, 0.3, createRng(9).fork(13));
+    expect(shadows.length).toBeGreaterThan(0);
+    const inShadow = (x: number, y: number) => shadows.some((s) => Math.abs(x - s.at - s.slant * (y - 250)) < s.half - 15);
+    const mean = { in: [0, 0], out: [0, 0] };
+    for (let y = 0; y < 500; y += 4) {
+      for (let x = 0; x < 3000; x += 4) {
+        const m = inShadow(x, y) ? mean.in : mean.out;
+        m[0] += (raster.data as Uint8Array)[(y * 3000 + x) * 3];
+        m[1]++;
+      }
+    }
+    expect(mean.in[0] / mean.in[1] / (mean.out[0] / mean.out[1])).toBeLessThan(0.75);
   });
 });
 

@@ -1,6 +1,6 @@
 import { SatcountError } from '../types.js';
 
-export type RoadShape = 'straight' | 'curved' | 'hairpin';
+export type RoadShape = 'straight' | 'curved' | 'hairpin' | 'mountain';
 export type OtherDirection = 'empty' | 'sparse' | 'jam';
 export type SynthBands = 'rgb' | 'rgbn16';
 export type DriveSide = 'right' | 'left';
@@ -76,7 +76,7 @@ export function resolveSynthOptions(opts: SynthOptions): ResolvedSynthOptions {
   const [lon, lat] = o.center;
   if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 80)) fail(`--center must be lon,lat within ±180, ±80, got ${o.center}`);
   if (o.crs !== null && !/^EPSG:\d+$/i.test(o.crs)) fail(`--crs must look like EPSG:32634, got ${o.crs}`);
-  oneOf('--road', o.road, ['straight', 'curved', 'hairpin']);
+  oneOf('--road', o.road, ['straight', 'curved', 'hairpin', 'mountain']);
   oneOf('--other-direction', o.otherDirection, ['empty', 'sparse', 'jam']);
   oneOf('--bands', o.bands, ['rgb', 'rgbn16']);
   oneOf('--drive-side', o.driveSide, ['right', 'left']);

@@ -5,10 +5,11 @@ import type { Rng } from './prng.js';
 
 /**
  * Generates the road centre line for a scene, clipped to the image: a straight road across the
- * long side, a gentle S-curve, or a hairpin (up, a 180-degree turn, back down).
+ * long side, a gentle S-curve, a hairpin (up, a 180-degree turn, back down), or a mountain road
+ * winding in tight bends along the long side.
  * `minRadius` keeps hairpin legs apart (pixels).
  */
-export function roadLine(shape: RoadShape, width: number, height: number, minRadius: number, rng: Rng): Polyline {
+export function roadLine(shape: RoadShape, width: number, height: number, minRadius: number, gsd: number, rng: Rng): Polyline {
   const along = width >= height;
   const long = Math.max(width, height);
   const short = Math.min(width, height);
@@ -25,6 +26,16 @@ export function roadLine(shape: RoadShape, width: number, height: number, minRad
   } else if (shape === 'curved') {
     const amp = rng.uniform(0.18, 0.24) * short;
     const period = rng.uniform(1.0, 1.3) * long;
+    const phase = rng.uniform(0, 2 * Math.PI);
+    for (let u = -step * 4; u <= long + step * 4; u += step) {
+      raw.push([u, short / 2 + amp * Math.sin((2 * Math.PI * u) / period + phase)]);
+    }
+  } else if (shape === 'mountain') {
+    // Bends as tight as a mountain road's (radius ≥ minRadius, ~40 m at 0.3 m) winding along the
+    // long side: a sine's tightest radius is period² / (4π² · amp).
+    const amp = rng.uniform(0.26, 0.32) * short;
+    const radius = Math.max(minRadius, 40 / gsd);
+    const period = 2 * Math.PI * Math.sqrt(amp * radius);
     const phase = rng.uniform(0, 2 * Math.PI);
     for (let u = -step * 4; u <= long + step * 4; u += step) {
       raw.push([u, short / 2 + amp * Math.sin((2 * Math.PI * u) / period + phase)]);

@@ -9,6 +9,7 @@ import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } fro
 import { createRng, hash2 } from './prng.js';
 import { densify, roadLine } from './road.js';
 import { pickSun } from './sun.js';
+import { paintValleyShadows, planValleyShadows } from './terrain.js';
 import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';
 import { footprint, footprintBox, occludedFraction, paintVehicle, paintVehicleShadow } from './vehicles.js';
 
@@ -104,7 +105,7 @@ export async function renderScene(opts: SynthOptions, render: { stripPx?: number
   const seedOf = (k: number) => hash2(o.seed, k);
   const georef = sceneGeoref(o.center, gsd, width, height, o.crs);
   const profile = roadProfile(o.lanes, rng.fork(1));
-  const line = roadLine(o.road, width, height, (profile.halfWidth + profile.verge + 3) / gsd, rng.fork(2));
+  const line = roadLine(o.road, width, height, (profile.halfWidth + profile.verge + 3) / gsd, gsd, rng.fork(2));
   const roadLength = line.length * gsd;
   if (roadLength < 30) throw new SatcountError(`synth: --size ${width}x${height} leaves only ${roadLength.toFixed(0)} m of road`);
   const sun = pickSun(gsd, rng.fork(3));
@@ -119,6 +120,7 @@ export async function renderScene(opts: SynthOptions, render: { stripPx?: number
   const jam = placed.filter(({ v }) => v.direction === jammedDirection(o)).map(({ v }) => v);
   const [qa, qb] = extent(jam);
   const plans = o.hidden > 0 && jam.length > 0 ? planHidden(qa, qb, o.hidden) : [];
+  const valleyShadows = o.road === 'mountain' ? planValleyShadows(width, height, gsd, rng.fork(13)) : [];
   const probe = new HiddenProbe(line, gsd, plans, width, height);
   const occluded = new Float32Array(placed.length);
 
@@ -135,6 +137,7 @@ export async function renderScene(opts: SynthOptions, render: { stripPx?: number
     paintTreeShadows(canvas, trees, sun, gsd, seedOf(9));
     paintBuildings(canvas, buildings, sun, rng.fork(10));
     paintTrees(canvas, trees, sun, gsd, seedOf(9));
+    paintValleyShadows(canvas, valleyShadows);
     const nodata = paintHidden(canvas, line, gsd, plans, seedOf(11));
     probe.record(canvas, nodata, strip.core);
     placed.forEach(({ f }, i) => {

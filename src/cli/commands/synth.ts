@@ -10,7 +10,7 @@ interface SynthFlags extends GlobalFlags {
   size: string;
   crs?: string;
   center?: string;
-  road: 'straight' | 'curved' | 'hairpin';
+  road: 'straight' | 'curved' | 'hairpin' | 'mountain';
   lanes: number;
   queueLength: number;
   otherDirection: 'empty' | 'sparse' | 'jam';
@@ -30,7 +30,7 @@ export function synthCommand(): Command {
     .option('--size <WxH>', 'image size in pixels', `${d.width}x${d.height}`)
     .option('--crs <EPSG:n>', 'projected CRS in metres (default: the UTM zone of the centre)')
     .option('--center <lon,lat>', `scene centre in WGS84 (default: ${d.center.join(',')})`)
-    .addOption(new Option('--road <shape>', 'road shape').choices(['straight', 'curved', 'hairpin']).default(d.road))
+    .addOption(new Option('--road <shape>', 'road shape; mountain: tight bends (radius ~40 m) along the long side and valley-side shadows across the road').choices(['straight', 'curved', 'hairpin', 'mountain']).default(d.road))
     .option('--lanes <n>', 'lanes per direction', positiveInt, d.lanes)
     .option('--queue-length <metres>', 'length of the jam', nonNegativeNumber, d.queueLength)
     .addOption(new Option('--other-direction <traffic>', 'traffic on the other carriageway').choices(['empty', 'sparse', 'jam']).default(d.otherDirection))
