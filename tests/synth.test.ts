@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
@@ -228,5 +228,38 @@ describe('rendering by strips', () => {
     // JPEG chroma upsampling reads one row of neighbouring blocks: a few values at the cuts move by a level or two.
     expect(differ / a.length).toBeLessThan(0.01);
     expect(worst).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('vendor-style tiles', () => {
+  it('writes C × R overlapping, georeferenced tiles and a VRT that puts them back together', async () => {
+    const out = join(dir, 'strip.tif');
+    const scene = await writeScene(out, { seed: 4, width: 1800, height: 400, queueLength: 300 }, { cols: 3, rows: 1, overlap: 64 });
+    expect(scene.paths.image).toBe(join(dir, 'strip.vrt'));
+    expect(scene.paths.tiles).toEqual(['R1C1', 'R1C2', 'R1C3'].map((n) => join(dir, `strip_${n}.tif`)));
+    expect(scene.truth.tiles!.map((t) => [t.x0, t.width])).toEqual([[0, 632], [568, 664], [1168, 632]]);
+    const gt = scene.truth.image.geotransform;
+    const middle = await (await fromFile(scene.paths.tiles![1])).getImage();
+    expect(middle.getWidth()).toBe(664);
+    expect(middle.getOrigin()[0]).toBeCloseTo(gt[0] + 568 * 0.3, 6);
+    // The middle tile holds the scene's pixels at its offset (the same render, cut).
+    const whole = scene.raster.data as Uint8Array;
+    const tile = (await middle.readRasters({ interleave: true, window: [0, 100, 664, 101] })) as unknown as Uint8Array;
+    expect(Array.from(tile)).toEqual(Array.from(whole.subarray((100 * 1800 + 568) * 3, (100 * 1800 + 568 + 664) * 3)));
+    const vrt = readFileSync(scene.paths.image, 'utf8');
+    expect(vrt).toContain('<VRTDataset rasterXSize="1800" rasterYSize="400">');
+    expect(vrt.match(/<DstRect xOff="568" yOff="0" xSize="664" ySize="400" \/>/g)).toHaveLength(3);
+    if (hasGdal) {
+      const info = JSON.parse(execFileSync('gdalinfo', ['-json', scene.paths.image], { encoding: 'utf8' }));
+      expect(info.size).toEqual([1800, 400]);
+      expect(info.files).toHaveLength(4);
+    }
+  });
+
+  it('refuses tiles smaller than 256 pixels before writing anything', async () => {
+    await expect(writeScene(join(dir, 'tiny.tif'), { seed: 4, width: 1000, height: 400 }, { cols: 5, rows: 1, overlap: 64 })).rejects.toThrow(
+      /--tiles 5x1 cuts a 1000x400 scene into tiles under 256 pixels/,
+    );
+    expect(readdirSync(dir).some((f) => f.startsWith('tiny'))).toBe(false);
   });
 });

@@ -93,9 +93,9 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 /** Parses `--size WxH` (e.g. "2000x1000"). */
-export function parseSize(text: string): { width: number; height: number } {
+export function parseSize(text: string, flag = '--size'): { width: number; height: number } {
   const m = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new SatcountError(`synth: --size must look like 2000x1000, got ${text}`);
+  if (!m || Number(m[1]) === 0 || Number(m[2]) === 0) throw new SatcountError(`synth: ${flag} must look like ${flag === '--size' ? '2000x1000' : '3x1'}, got ${text}`);
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 

@@ -9,6 +9,7 @@ import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } fro
 import { createRng, hash2 } from './prng.js';
 import { densify, roadLine } from './road.js';
 import { pickSun } from './sun.js';
+import type { SceneTile } from './tiles.js';
 import { paintValleyShadows, planValleyShadows } from './terrain.js';
 import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';
 import { footprint, footprintBox, occludedFraction, paintVehicle, paintVehicleShadow } from './vehicles.js';
@@ -68,6 +69,8 @@ export interface SceneTruth {
   queues: TruthQueue[];
   hidden: HiddenStretch[];
   counts: { total: number; visible: number; by_class: Record<VehicleClass, number>; by_direction: Record<Direction, number> };
+  /** When delivered as tiles: each tile's file (beside the VRT) and place in the scene's pixel grid. */
+  tiles?: SceneTile[];
 }
 
 /** RFC 7946 FeatureCollection holding the road centre line. */

@@ -18,6 +18,8 @@ interface SynthFlags extends GlobalFlags {
   bands: 'rgb' | 'rgbn16';
   driveSide: 'right' | 'left';
   queueHead: 'start' | 'end';
+  tiles?: string;
+  tileOverlap: number;
 }
 
 export function synthCommand(): Command {
@@ -38,10 +40,13 @@ export function synthCommand(): Command {
     .addOption(new Option('--bands <kind>', '8-bit RGB or 16-bit RGB+NIR').choices(['rgb', 'rgbn16']).default(d.bands))
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
-    .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
+    .option('--tiles <CxR>', 'deliver as C × R overlapping tiles <out>_R1C1.tif … plus <out>.vrt, as vendors cut long strips')
+    .option('--tile-overlap <pixels>', 'pixels neighbouring tiles share', (v) => Math.floor(nonNegativeNumber(v)), 256)
+    .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left\n  $ satcount synth --out border.tif --size 70000x1500 --road mountain --queue-length 20000 --tiles 3x1')
     .action(
       action(async (flags: SynthFlags) => {
         const { width, height } = parseSize(flags.size);
+        const grid = flags.tiles ? parseSize(flags.tiles, '--tiles') : null;
         const scene = await writeScene(flags.out, {
           seed: flags.seed,
           gsd: flags.gsd,
@@ -57,9 +62,9 @@ export function synthCommand(): Command {
           bands: flags.bands,
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,
-        });
+        }, grid ? { cols: grid.width, rows: grid.height, overlap: flags.tileOverlap } : undefined);
         const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues };
-        process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
+        process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.tiles ? `${scene.paths.tiles.join(', ')}, ` : ''}${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
       }),
     );
 }
