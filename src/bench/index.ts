@@ -32,6 +32,11 @@ function countRows(label: string, c: CountFigures) {
   add(`${label}: peak RSS`, `${c.peak_rss_mb.toFixed(0)} MB`);
 }
 
+if (process.argv.includes('--seed-scale')) {
+  await (await import('./seed-scale.js')).seedScaleBench();
+  process.exit(0);
+}
+
 const large = process.argv.includes('--large');
 const size = 10_000;
 process.stderr.write(`satcount bench: scenes in ${DIR} (generated on first run)\n`);

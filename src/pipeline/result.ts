@@ -21,6 +21,8 @@ export interface CountResult {
     crs: string | null;
     gsd_m: number;
     georeferenced: boolean;
+    /** A mosaic's images and their place in its pixel grid; absent for one image. */
+    images?: { path: string; x0: number; y0: number; width: number; height: number }[];
   };
   model: { path: string; name: string; gsd_m: number; input_size: [number, number]; layout: string };
   params: Record<string, unknown>;

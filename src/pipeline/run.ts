@@ -1,4 +1,5 @@
-import { openRaster, type RasterSource } from '../raster/open.js';
+import { openImages } from '../raster/mosaic.js';
+import type { RasterSource } from '../raster/open.js';
 import { detectionsCsv } from '../report/csv.js';
 import { toGeoJson } from '../report/geojson.js';
 import { writeFileAtomic } from '../report/atomic.js';
@@ -101,10 +102,11 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
   };
 }
 
-/** Counts vehicles in one image and keeps the image and model open for writing outputs. */
-export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
+/** Counts vehicles in one image (or one mosaic of several) and keeps it and the model open for writing outputs. */
+export async function runCount(image: string | readonly string[], opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
-  const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+  // Several images, a folder or a VRT are one mosaic: one count, one road, queues across image edges.
+  const source = await openImages(typeof image === 'string' ? [image] : image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
     await source.close();
@@ -167,7 +169,7 @@ export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promi
  * const result = await countVehicles('scene.tif', { gsd: 0.3 });
  * console.log(result.counts.total);
  */
-export async function countVehicles(image: string, opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
+export async function countVehicles(image: string | readonly string[], opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
   const run = await runCount(image, opts);
   try {
     if (opts.outputs) await writeOutputs(run, opts.outputs);

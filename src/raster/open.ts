@@ -30,6 +30,8 @@ export interface RasterSource {
    * with validity as readRgb computes it. Parts outside the image are 0 and invalid.
    */
   readSamples?(win: PixelWindow): Promise<{ arrays: TypedArray[]; valid: Uint8Array }>;
+  /** A mosaic's images and where each sits in its pixel grid (see mosaic.ts); absent for one image. */
+  parts?: { path: string; x0: number; y0: number; width: number; height: number }[];
   close(): Promise<void>;
 }
 

@@ -34,8 +34,8 @@ export function humanSummary(r: CountResult): string {
 
 export function countCommand(signal: AbortSignal): Command {
   const cmd = new Command('count')
-    .description('detect and count vehicles in one image; with --road, also directions and queues')
-    .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
+    .description('detect and count vehicles in one image (or one mosaic of tiles); with --road, also directions and queues')
+    .argument('<images...>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd; several tiles, a folder of them or a GDAL .vrt count as one mosaic');
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
@@ -46,10 +46,11 @@ export function countCommand(signal: AbortSignal): Command {
 Examples:
   $ satcount count scene.tif
   $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png
-  $ satcount count export.png --gsd 0.3 --json > result.json`,
+  $ satcount count export.png --gsd 0.3 --json > result.json
+  $ satcount count R1C1.tif R1C2.tif R1C3.tif --road osm-ways.geojson --road-ref "E 117"`,
   );
   return cmd.action(
-    action(async (image: string, flags: CountFlags) => {
+    action(async (image: string[], flags: CountFlags) => {
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
