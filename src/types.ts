@@ -1,3 +1,5 @@
+import type { LayoutName } from './detect/layout-names.js';
+
 /**
  * Types at the seams between pipeline stages. Every coordinate type names its space, so a pixel
  * can never be passed where metres or degrees are meant:
@@ -118,7 +120,7 @@ export interface RoadPlacement {
   verge: boolean;
 }
 
-/** One entry of `detections` in the result JSON (see CONTRACT.md). */
+/** One entry of `detections` in the result JSON (schema/result.schema.json, $defs/detection). */
 export interface Detection {
   id: number;
   class: string;
@@ -139,7 +141,7 @@ export interface Normalization {
   std: [number, number, number];
 }
 
-export type LayoutName = 'satcount-centernet' | 'yolov5' | 'yolov8' | 'yolo26';
+export type { LayoutName };
 
 /** Effective model settings (metadata merged with command-line overrides). */
 export interface ModelInfo {
@@ -185,7 +187,7 @@ export interface Georef {
 }
 
 /**
- * An error a user caused (bad input, bad model, bad usage). `exitCode` follows CONTRACT.md:
+ * An error a user caused (bad input, bad model, bad usage). `exitCode` follows the README's exit codes:
  * 2 bad usage or input, 3 model problem. The message is one line naming the file and the problem.
  */
 export class SatcountError extends Error {
@@ -195,5 +197,34 @@ export class SatcountError extends Error {
   ) {
     super(message);
     this.name = 'SatcountError';
+  }
+}
+
+/** Library options a SettingsError can name, as a library caller spells them. */
+export type OptionName =
+  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap'
+  | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
+  | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
+  | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';
+
+/**
+ * A bad or missing setting. The message names the option as a library caller spells it
+ * (`options.gsd`); the CLI asks for it with its own flag name instead (`--gsd`).
+ *
+ * @example new SettingsError('gsd', (name) => `scene.png: has no georeferencing; pass ${name} <metres per pixel>`)
+ */
+export class SettingsError extends SatcountError {
+  constructor(
+    readonly option: OptionName,
+    private readonly say: (name: string) => string,
+    exitCode: 2 | 3 = 2,
+  ) {
+    super(say(`options.${option}`), exitCode);
+    this.name = 'SettingsError';
+  }
+
+  /** The message with the option called `name`. */
+  messageFor(name: string): string {
+    return this.say(name);
   }
 }

@@ -16,7 +16,7 @@ import { SatcountError, type TileDetection } from '../src/types.js';
 const MODELS = join(import.meta.dirname, 'models');
 const model = (name: string) => join(MODELS, name);
 const scratch = mkdtempSync(join(tmpdir(), 'satcount-detect-'));
-const params = { inputWidth: 64, inputHeight: 64, scoreThreshold: 0.25 };
+const params = { inputWidth: 64, inputHeight: 64, score_threshold: 0.25 };
 
 function tensor(name: string, dims: number[], fill: (i: number) => number = () => 0): OutputTensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -298,7 +298,7 @@ describe('loadModel and detect (onnxruntime)', () => {
 
   test('a model without gsd_m is refused unless one is given', async () => {
     const e = await modelFailure(() => loadModel(model('yolov5-plain.onnx')));
-    expect(e.message).toBe(`${model('yolov5-plain.onnx')}: model has no gsd_m in its metadata; pass --model-gsd <metres per pixel>`);
+    expect(e.message).toBe(`${model('yolov5-plain.onnx')}: model has no gsd_m in its metadata; pass options.modelOverrides.gsd_m <metres per pixel>`);
   });
 
   test('an unknown output layout names the shapes it saw', async () => {

@@ -279,7 +279,7 @@ describe('evaluate', () => {
   it('needs a pixel size when neither image, labels nor option give one and nothing is labelled', async () => {
     const path = join(dir, 'empty.png');
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toFile(path);
-    await expect(evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles }, async () => [])).rejects.toThrow(/give --gsd/);
+    await expect(evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles }, async () => [])).rejects.toThrow(/give options.gsd/);
     const report = await evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles, gsd: 0.3 }, async () => []);
     expect(report.images[0]).toMatchObject({ gt: 0, detected: 0, f1: null, count_error_pct: null, gsd_source: 'option' });
   });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../src/detect/model.js';
 import { countEstimate, qualityAtGsd } from '../src/road/index.js';
 import { detectScene, planSceneTiles } from '../src/pipeline/count.js';
-import { memorySource } from '../src/pipeline/memory-source.js';
+import { memorySource } from '../src/raster/sources/memory.js';
 import { DEFAULT_MODEL_PATH } from '../src/pipeline/model-path.js';
 import { analyseRoad, corridorTiles, prepareRoad, ROAD_DEFAULTS } from '../src/pipeline/road.js';
 import { renderScene } from '../src/synth/scene.js';
@@ -39,7 +39,7 @@ describe('intervals on synth scenes', () => {
         const road = join(dir, `road-${seed}.geojson`);
         writeFileSync(road, JSON.stringify({ type: 'LineString', coordinates: truth.road.pixel }));
         const ctx = await prepareRoad({ ...ROAD_DEFAULTS, path: road, crs: 'pixel' }, source, 0.3);
-        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3)), {});
+        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3, detector.info.tile_overlap)), {});
         const analysis = analyseRoad(ctx, run.detections, run.visibility, quality);
         const tq = truth.queues.find((q) => q.jammed)!;
         const q = analysis.queues.findIndex((x) => x.direction === tq.direction);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImages } from '../src/raster/mosaic.js';
 import { openRaster } from '../src/raster/open.js';
-import { writeGeoTiff } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../src/raster/tiff/write-geotiff.js';
 import { sceneVrt, tileGrid } from '../src/synth/tiles.js';
 import { SatcountError, type GeoTransform } from '../src/types.js';
 import { satcount } from './helpers/cli.js';

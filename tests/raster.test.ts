@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
 import sharp, { type TiffOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crsFromGeoKeys } from '../src/raster/crs.js';
-import { groundGsd, metresPerDegree } from '../src/raster/gsd.js';
-import { createGeoref } from '../src/raster/georef.js';
+import { crsFromGeoKeys } from '../src/raster/geo/crs.js';
+import { groundGsd, metresPerDegree } from '../src/raster/geo/gsd.js';
+import { createGeoref } from '../src/raster/geo/georef.js';
 import { publicInfo } from '../src/raster/info.js';
-import { lzwDecode } from '../src/raster/lzw.js';
+import { lzwDecode } from '../src/raster/tiff/lzw.js';
 import { openRaster, type OpenOptions, type RasterSource } from '../src/raster/open.js';
 import { percentileStretch } from '../src/raster/stretch.js';
-import { fitAffine, geoTransformFromTags } from '../src/raster/transform.js';
+import { fitAffine, geoTransformFromTags } from '../src/raster/geo/transform.js';
 import { SatcountError, type RasterInfo } from '../src/types.js';
 
 let dir: string;
@@ -151,7 +151,7 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
       expect(Array.from(img.data.subarray(0, 6))).toEqual([77, 77, 77, 77, 77, 77]);
     });
     const e = await refusal(file, { bands: [1, 2, 5] });
-    expect(e.message).toMatch(/--bands 1,2,5 is out of range; the image has 4 band/);
+    expect(e.message).toMatch(/options.bands 1,2,5 is out of range; the image has 4 band/);
   });
 
   it('treats an alpha band (ExtraSamples=2) as the validity mask, for RGBA and grey+alpha', async () => {
@@ -307,7 +307,7 @@ describe('PNG and JPEG with --gsd', () => {
       expect((edge.valid as Uint8Array)[15]).toBe(0);
     });
     const e = await refusal(png);
-    expect(e.message).toBe(`${png}: has no georeferencing; pass --gsd <metres per pixel>`);
+    expect(e.message).toBe(`${png}: has no georeferencing; pass options.gsd <metres per pixel>`);
     // `satcount info` opens it anyway and reports the pixel size as unknown.
     await withSource(png, { allowNoGsd: true }, async (s) => expect(s.info.gsd_m).toBeNull());
 
@@ -325,7 +325,7 @@ describe('PNG and JPEG with --gsd', () => {
     const file = join(dir, 'plain.tif');
     await sharp(pattern(20, 20), { raw: { width: 20, height: 20, channels: 3 } }).tiff().toFile(file);
     const e = await refusal(file);
-    expect(e.message).toMatch(/has no georeferencing; pass --gsd/);
+    expect(e.message).toMatch(/has no georeferencing; pass options.gsd/);
     await withSource(file, { allowNoGsd: true }, async (s) => expect(publicInfo(s.info)).toMatchObject({ gsd_m: null, georeferenced: false }));
   });
 });
@@ -399,7 +399,7 @@ describe('bad input: one line naming the file, exit code 2', () => {
     const file = writeUtm('mp.tif', pattern(100, 100), 100, 100);
     await withSource(file, { maxMegapixels: 0.005 }, async (s) => {
       await expect(s.readRgb({ x: 0, y: 0, width: 50, height: 50 }, 50, 50)).resolves.toMatchObject({ width: 50 });
-      await expect(s.readRgb({ x: 0, y: 0, width: 100, height: 100 }, 10, 10)).rejects.toThrow(/mp\.tif: a 100×100 window is beyond --max-megapixels 0\.005/);
+      await expect(s.readRgb({ x: 0, y: 0, width: 100, height: 100 }, 10, 10)).rejects.toThrow(/mp\.tif: a 100×100 window is beyond options.maxMegapixels 0\.005/);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countEstimate, qualityAtGsd, queueEstimate, type DetectionQuality } from '../src/road/index.js';
 import type { Queue } from '../src/road/index.js';
-import { createRng, type Rng } from '../src/synth/prng.js';
+import { createRng, type Rng } from '../src/random/prng.js';
 import type { ModelQuality } from '../src/types.js';
 
 const entry = (gsd_m: number, cls: string, precision: number, recall: number, n_truth: number): ModelQuality => ({ gsd_m, class: cls, precision, recall, n_truth, set: 'test' });

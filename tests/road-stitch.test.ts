@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRoadModel, makeFrame, parseRoad, placeOnRoad } from '../src/road/index.js';
-import { createRng } from '../src/synth/prng.js';
+import { createRng } from '../src/random/prng.js';
 import { SatcountError, type PixelPoint } from '../src/types.js';
 import { pixelImage } from './helpers/road.js';
 

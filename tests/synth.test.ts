@@ -7,7 +7,7 @@ import { fromFile } from 'geotiff';
 import proj4 from 'proj4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderScene, type SceneTruth } from '../src/synth/scene.js';
-import { createRng } from '../src/synth/prng.js';
+import { createRng } from '../src/random/prng.js';
 import { planValleyShadows } from '../src/synth/terrain.js';
 import { parseLonLat, parseSize } from '../src/synth/options.js';
 import { writeScene } from '../src/synth/write.js';

@@ -1,5 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
-import { ensureDir, tempFileOwner } from '../report/atomic.js';
+import { ensureDir, tempFileOwner } from '../io/atomic.js';
 import { join } from 'node:path';
 
 function processAlive(pid: number): boolean {

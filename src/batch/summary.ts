@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import { csvRow } from '../report/csv.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { SatcountError } from '../types.js';
 
 export type RowStatus = 'ok' | 'skipped' | 'failed';

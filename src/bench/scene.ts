@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { writeGeoTiff } from '../raster/write-geotiff.js';
+import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
 
 /** Metres per pixel of the benchmark scenes: the shipped model's own resolution. */
 export const BENCH_GSD = 0.3;

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../synth/prng.js';
+import { createRng } from '../random/prng.js';
 import type { SceneTruth } from '../synth/scene.js';
 import type { ModelQuality } from '../types.js';
 

@@ -1,8 +1,11 @@
 import { Command, Option } from 'commander';
 import { bandList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
 import { ROAD_DEFAULTS } from '../pipeline/road.js';
+import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
+import type { BatchOutputs } from '../batch/run.js';
+import { SatcountError } from '../types.js';
 
-/** Flags shared by every command that reads images and runs the model (CONTRACT.md "Common flags"). */
+/** Flags shared by every command that reads images and runs the model (README "Commands"). */
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')
@@ -30,13 +33,46 @@ export function addRoadOptions(cmd: Command): Command {
     .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, ROAD_DEFAULTS.profileBin_m);
 }
 
+const GEOJSON_BOXES = ['--geojson-boxes', 'GeoJSON boxes instead of centre points'] as const;
+
+/** commander's option key for a flag: "--profile-plot <file>" → "profilePlot". */
+function flagKey(flag: string): string {
+  return flag.replace(/^--/, '').split(' ')[0].replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+/** count's output flags, one per output kind, each taking a path. */
 export function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .option('--out <file.json>', 'write the result JSON')
-    .option('--geojson <file>', 'write detections (and queues) as RFC 7946 GeoJSON in WGS84')
-    .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
-    .option('--csv <file>', 'write detections as CSV')
-    .option('--overlay <file.png>', 'write the image with boxes drawn on it (at most 4000 px wide)');
+  for (const k of OUTPUTS) cmd.option(k.countFlag, `write ${k.description}`);
+  return cmd.option(...GEOJSON_BOXES);
+}
+
+/** batch's output switches: each writes <image><suffix> into --out-dir. */
+export function addBatchOutputOptions(cmd: Command): Command {
+  for (const k of OUTPUTS) if (k.batchFlag) cmd.option(k.batchFlag, `also write <image>${k.suffix} per image: ${k.description}`);
+  return cmd.option(...GEOJSON_BOXES);
+}
+
+/** Refuses output flags that need a road when there is none, before any work. */
+function checkRoadOutputs(command: string, flags: Record<string, unknown>, flagOf: (k: (typeof OUTPUTS)[number]) => string | undefined): void {
+  if (flags.road) return;
+  for (const k of OUTPUTS) {
+    const flag = flagOf(k);
+    if (k.needsRoad && flag && flags[flagKey(flag)]) throw new SatcountError(`${command}: ${flag.split(' ')[0]} needs --road`);
+  }
+}
+
+export function countOutputsFrom(flags: Record<string, unknown>): OutputOptions {
+  checkRoadOutputs('count', flags, (k) => k.countFlag);
+  const out: OutputOptions = { geojsonBoxes: flags.geojsonBoxes as boolean | undefined };
+  for (const k of OUTPUTS) out[k.key] = flags[flagKey(k.countFlag)] as string | undefined;
+  return out;
+}
+
+export function batchOutputsFrom(flags: Record<string, unknown>): BatchOutputs {
+  checkRoadOutputs('batch', flags, (k) => k.batchFlag);
+  const out: BatchOutputs = { geojsonBoxes: flags.geojsonBoxes as boolean | undefined };
+  for (const k of OUTPUTS) if (k.batchFlag && k.key !== 'out') out[k.key] = flags[flagKey(k.batchFlag)] as boolean | undefined;
+  return out;
 }
 
 export interface ModelFlags {

@@ -1,4 +1,5 @@
-import type { LayoutName, TileDetection } from '../types.js';
+import type { TileDetection } from '../types.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { decodeCenternet } from './decode-centernet.js';
 import { decodeYolo26, decodeYolov5, decodeYolov8 } from './decode-yolo.js';
 import type { DecodeParams, OutputTensor } from './tensor.js';
@@ -58,7 +59,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
 };
 
 /** Order tried when nothing names the layout: the most specific shapes first. */
-const AUTO_ORDER: readonly LayoutName[] = ['satcount-centernet', 'yolo26', 'yolov8', 'yolov5'];
+const AUTO_ORDER: readonly LayoutName[] = LAYOUT_NAMES;
 
 export interface ResolvedLayout {
   name: LayoutName;

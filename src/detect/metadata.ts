@@ -1,7 +1,7 @@
-import { SatcountError, type LayoutName, type Normalization } from '../types.js';
+import { SatcountError, type Normalization } from '../types.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { parsePyLiteral, type PyValue } from './pyliteral.js';
 
-export const LAYOUT_NAMES: readonly LayoutName[] = ['satcount-centernet', 'yolov5', 'yolov8', 'yolo26'];
 
 /** Model settings one metadata convention states; anything it does not state is left out. */
 export interface MetadataSettings {

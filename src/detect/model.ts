@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { nms } from '../merge/boxes.js';
-import { SatcountError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
+import { nms } from '../geom/boxes.js';
+import { SatcountError, SettingsError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
 import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
 import { settingsFromMetadata, type MetadataSettings } from './metadata.js';
 import { fillInput, normalizationTables } from './normalize.js';
@@ -195,7 +195,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     const warm = await run(inputs[0].tensor);
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
     const gsd_m = overrides.gsd_m ?? settings.gsd_m;
-    if (gsd_m === undefined) throw modelError(path, 'model has no gsd_m in its metadata; pass --model-gsd <metres per pixel>');
+    if (gsd_m === undefined) throw new SettingsError('modelOverrides.gsd_m', (n) => `${path}: model has no gsd_m in its metadata; pass ${n} <metres per pixel>`, 3);
     const tileSide = Math.min(width, height);
     const overlap = settings.tile_overlap ?? Math.round(tileSide * (settings.tileOverlapFraction ?? DEFAULT_OVERLAP_FRACTION));
 
@@ -216,7 +216,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
 
     const tables = normalizationTables(info.normalization);
     const decoder = LAYOUTS[layout.name];
-    const params = { inputWidth: width, inputHeight: height, scoreThreshold: info.score_threshold };
+    const params = { inputWidth: width, inputHeight: height, score_threshold: info.score_threshold };
     const decode = (outputs: OutputTensor[]) => nms(decoder.decode(layout.outputs.map((i) => outputs[i]), params), info.nms_iou);
 
     // Runs go in call order, one at a time. A call fills its buffer as soon as the run two calls

@@ -1,30 +1,24 @@
 import type { Logger } from 'pino';
-import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
+import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import { planTiles } from '../tiling/plan.js';
-import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
+import { type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_MODEL_PATH } from './model-path.js';
-import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
+import type { ModelChoice } from './detectors.js';
+import { countByClass, imageSection, modelSection, roundDetection, type CountResult } from './result.js';
 import { allInvalid, readAhead } from './tiles.js';
 import { VisibilityGrid } from './visibility.js';
 
-export interface CountOptions {
-  /** ONNX model path; default: the shipped model. */
-  model?: string;
-  /** Overrides of the model's metadata (threshold, NMS IoU, GSD…). */
-  modelOverrides?: ModelOverrides;
+export interface CountOptions extends ModelChoice {
   /** Metres per pixel for images without georeferencing; overrides the file's. */
   gsd?: number;
   /** 1-based band indices to use as R, G, B. */
   bands?: number[];
   /** Refuse windows beyond this many megapixels. */
   maxMegapixels?: number;
-  /** Tile overlap in model pixels (default: the model's). */
+  /** Tile overlap in model pixels (default: the model's; under half the tile side). */
   overlap?: number;
-  /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
-  detector?: Detector;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -44,19 +38,8 @@ export interface SceneRun {
   tilesSkipped: number;
 }
 
-export async function openDetector(opts: CountOptions): Promise<Detector> {
-  return opts.detector ?? loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
-}
-
-export function effectiveGsd(source: RasterSource, override: number | undefined): number {
-  const gsd = override ?? source.info.gsd_m;
-  if (gsd === null || gsd === undefined || !(gsd > 0)) {
-    throw new SatcountError(`${source.info.path}: no ground sample distance known; pass --gsd <metres per pixel>`);
-  }
-  return gsd;
-}
-
-export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap?: number): Tile[] {
+/** Tiles over the whole scene; `overlap` as resolveOverlap gave it. */
+export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number): Tile[] {
   const m = detector.info;
   return planTiles({
     width: source.info.width,
@@ -65,7 +48,7 @@ export function planSceneTiles(source: RasterSource, detector: Detector, gsd: nu
     modelGsd: m.gsd_m,
     tileWidth: m.input_size[0],
     tileHeight: m.input_size[1],
-    overlap: overlap ?? m.tile_overlap,
+    overlap,
   });
 }
 
@@ -73,15 +56,15 @@ function toDetection(d: PixelDetection, id: number, classes: string[], georef: G
   const [x1, y1, x2, y2] = d.box;
   const center: [number, number] = [(x1 + x2) / 2, (y1 + y2) / 2];
   const crs = georef ? georef.pixelToCrs(center) : null;
-  const round = (v: number, k = 100) => Math.round(v * k) / k;
+  // Unrounded: the road analysis works on these; roundDetection rounds the result's copy.
   return {
     id,
     class: classes[d.classIndex] ?? `class_${d.classIndex}`,
-    score: round(d.score, 1000),
-    bbox_px: [round(x1), round(y1), round(x2), round(y2)],
-    center_px: [round(center[0]), round(center[1])],
-    center_crs: crs ? [round(crs[0], 1000), round(crs[1], 1000)] : null,
-    lonlat: crs && georef ? (georef.crsToLonLat(crs).map((v) => round(v, 1e8)) as [number, number]) : null,
+    score: d.score,
+    bbox_px: [x1, y1, x2, y2],
+    center_px: center,
+    center_crs: crs,
+    lonlat: crs && georef ? georef.crsToLonLat(crs) : null,
     road: null,
   };
 }
@@ -163,7 +146,7 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     image: { ...imageSection(run.source.info, run.gsd), ...(run.source.parts ? { images: run.source.parts } : {}) },
     model: modelSection(run.detector.info),
     params,
-    detections: run.detections,
+    detections: run.detections.map(roundDetection),
     counts: { total: run.detections.length, by_class: countByClass(run.detections), on_road: null, by_direction: null },
     queues: [],
     profile: null,

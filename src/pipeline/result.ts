@@ -9,7 +9,7 @@ export type QueueReport = Queue & {
   vehicles_interval: [low: number, high: number] | null;
 };
 
-/** The result JSON of CONTRACT.md; field names are public and only grow. */
+/** The result JSON, specified by schema/result.schema.json; field names are public and only grow. */
 export interface CountResult {
   satcount: string;
   image: {
@@ -60,6 +60,25 @@ export function imageSection(info: RasterInfo, gsd: number): CountResult['image'
 
 export function modelSection(m: ModelInfo): CountResult['model'] {
   return { path: m.path, name: m.name, gsd_m: m.gsd_m, input_size: m.input_size, layout: m.layout };
+}
+
+const round = (v: number, k: number) => Math.round(v * k) / k;
+
+/**
+ * A detection as reported: pixels and metres to 0.01, CRS units to 0.001, degrees to 1e-8,
+ * scores to 0.001. Applied once, when the result is built, after every analysis ran on exact values.
+ */
+export function roundDetection(d: Detection): Detection {
+  const px = (v: number) => round(v, 100);
+  return {
+    ...d,
+    score: round(d.score, 1000),
+    bbox_px: [px(d.bbox_px[0]), px(d.bbox_px[1]), px(d.bbox_px[2]), px(d.bbox_px[3])],
+    center_px: [px(d.center_px[0]), px(d.center_px[1])],
+    center_crs: d.center_crs ? [round(d.center_crs[0], 1000), round(d.center_crs[1], 1000)] : null,
+    lonlat: d.lonlat ? [round(d.lonlat[0], 1e8), round(d.lonlat[1], 1e8)] : null,
+    road: d.road ? { ...d.road, chainage_m: px(d.road.chainage_m), offset_m: px(d.road.offset_m) } : null,
+  };
 }
 
 export function countByClass(dets: Detection[]): Record<string, number> {

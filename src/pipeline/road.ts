@@ -1,9 +1,9 @@
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
-  queueEstimate, sliceRoad, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
+  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
 } from '../road/index.js';
-import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
+import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
 
 export interface RoadRunOptions {
@@ -21,7 +21,6 @@ export interface RoadRunOptions {
   maxGap_m: number;
   queueHead: 'start' | 'end';
   profileBin_m: number;
-  profilePlot?: string;
 }
 
 /** Road settings when the user gives none: the CLI's defaults and the library's. */
@@ -31,7 +30,7 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded' | 'profilePlot'>;
+} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -84,8 +83,8 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
   placements.forEach((p, i) => {
     if (!p) return;
     detections[i].road = {
-      chainage_m: Math.round(p.chainage_m * 100) / 100,
-      offset_m: Math.round(p.offset_m * 100) / 100,
+      chainage_m: p.chainage_m,
+      offset_m: p.offset_m,
       direction: p.direction,
       lane: p.lane,
       verge: p.verge,
@@ -133,14 +132,4 @@ function clipToCovered(stretches: readonly HiddenStretch[], covered: readonly Ch
   return stretches.flatMap((s) =>
     covered.map((c) => ({ ...s, start_m: Math.max(s.start_m, c.start_m), end_m: Math.min(s.end_m, c.end_m) })).filter((s) => s.end_m > s.start_m),
   );
-}
-
-/** The queue's stretch of road in pixels (overlay) and WGS84 (GeoJSON). */
-export function queueLines(ctx: RoadContext, q: Queue): { pixel: PixelPoint[][]; lonlat: LonLat[][] | null } {
-  const pieces = sliceRoad(ctx.model, q.start_m, q.end_m);
-  const toLonLat = ctx.frame.metricToLonLat;
-  return {
-    pixel: pieces.map((p) => p.pixel),
-    lonlat: toLonLat ? pieces.map((p) => p.metric.map(toLonLat)) : null,
-  };
 }

@@ -1,26 +1,13 @@
 import { openImages } from '../raster/mosaic.js';
-import type { RasterSource } from '../raster/open.js';
-import { detectionsCsv } from '../report/csv.js';
-import { toGeoJson } from '../report/geojson.js';
-import { writeFileAtomic } from '../report/atomic.js';
-import { writeOverlay } from '../report/overlay.js';
 import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
-import { SatcountError, type ModelQuality } from '../types.js';
+import type { ModelQuality } from '../types.js';
 import type { Detector } from '../detect/model.js';
-import { renderProfilePlot } from '../report/profile-plot.js';
-import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
+import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap } from './settings.js';
+import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
-import { analyseRoad, corridorTiles, prepareRoad, queueLines, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
-
-export interface OutputOptions {
-  /** Result JSON file. */
-  out?: string;
-  geojson?: string;
-  /** GeoJSON boxes (polygons) instead of centre points. */
-  geojsonBoxes?: boolean;
-  csv?: string;
-  overlay?: string;
-}
+import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
 export interface RunOptions extends CountOptions {
   /** Precision and recall per class and GSD band, instead of the model metadata's `quality`. */
@@ -30,11 +17,8 @@ export interface RunOptions extends CountOptions {
 }
 
 /** A finished count with the open image and model, for writing outputs; close() when done. */
-export interface CountRun {
-  result: CountResult;
-  source: RasterSource;
+export interface CountRun extends OutputSubject {
   detector: Detector;
-  road: RoadContext | null;
   close(): Promise<void>;
 }
 
@@ -105,6 +89,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
 /** Counts vehicles in one image (or one mosaic of several) and keeps it and the model open for writing outputs. */
 export async function runCount(image: string | readonly string[], opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
+  checkRunOptions(opts);
   // Several images, a folder or a VRT are one mosaic: one count, one road, queues across image edges.
   const source = await openImages(typeof image === 'string' ? [image] : image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
@@ -117,7 +102,7 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
     const gsd = effectiveGsd(source, opts.gsd);
     // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
     for (const note of source.notes) opts.logger?.warn(note);
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
     const all = planSceneTiles(source, detector, gsd, overlap);
     const tiles = road ? corridorTiles(road, all) : all;
@@ -135,31 +120,6 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
     await close();
     throw e;
   }
-}
-
-/** Writes the requested output files, each atomically. */
-export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promise<void> {
-  const { result, source, road } = run;
-  const lines = road ? result.queues.map((q) => ({ q, ...queueLines(road, q) })) : [];
-  if (outputs.geojson) {
-    if (!source.georef) throw new SatcountError(`${result.image.path}: no georeferencing, so no WGS84 GeoJSON can be written (${outputs.geojson})`);
-    const queues = lines.flatMap(({ q, lonlat }) =>
-      (lonlat ?? []).map((coordinates) => ({ coordinates, properties: { direction: q.direction, start_m: q.start_m, end_m: q.end_m, length_m: q.length_m, lanes: q.lanes, vehicles_observed: q.vehicles_observed, vehicles_estimated: q.vehicles_estimated } })),
-    );
-    await writeFileAtomic(outputs.geojson, toGeoJson(result.detections, source.georef, { boxes: outputs.geojsonBoxes, queues }));
-  }
-  if (outputs.csv) await writeFileAtomic(outputs.csv, detectionsCsv(result.detections));
-  if (outputs.overlay) {
-    const overlayRoad = road
-      ? { lines: road.model.parts.map((p) => p.pixel), corridorPx: road.corridorPx, queues: lines.map(({ q, pixel }) => ({ direction: q.direction, lines: pixel })) }
-      : undefined;
-    await writeOverlay(outputs.overlay, source, result.detections, overlayRoad);
-  }
-  if (road?.opts.profilePlot && result.profile) {
-    await renderProfilePlot(result.profile, result.queues, road.opts.profilePlot, { coveredRanges: road.model.coveredRanges });
-  }
-  // The result JSON goes last: its presence says every other requested output is complete.
-  if (outputs.out) await writeFileAtomic(outputs.out, JSON.stringify(result, null, 2) + '\n');
 }
 
 /**

@@ -1,9 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { SatcountError, type GeoTransform, type PixelWindow, type RgbImage } from '../types.js';
-import { georefFrom } from './georef.js';
+import { georefFrom } from './geo/georef.js';
 import { openRaster, type OpenOptions, type RasterSource } from './open.js';
-import { isUrl } from './source.js';
+import { isUrl } from './sources/files.js';
 
 /** One image of a mosaic and where it sits in the mosaic's pixel grid. */
 export type MosaicPart = NonNullable<RasterSource['parts']>[number];

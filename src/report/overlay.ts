@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import type { Detection, Direction, PixelPoint } from '../types.js';
-import { withAtomicFile } from './atomic.js';
+import { withAtomicFile } from '../io/atomic.js';
 
 export interface OverlayRoad {
   lines: PixelPoint[][];

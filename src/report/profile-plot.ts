@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { ChainageRange, DensityProfile, Queue } from '../road/types.js';
 
 export interface ProfilePlotOptions {

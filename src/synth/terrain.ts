@@ -1,6 +1,6 @@
 import type { Canvas } from './canvas.js';
-import { SHADOW } from './objects.js';
-import type { Rng } from './prng.js';
+import { SHADOW } from './sun.js';
+import type { Rng } from '../random/prng.js';
 
 /** A ridge's shadow lying across a valley road: a band across the short side of the scene. */
 export interface ValleyShadow {

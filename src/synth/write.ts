@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
-import { writeGeoTiff } from '../raster/write-geotiff.js';
-import { ensureDir, writeFileAtomic } from '../report/atomic.js';
+import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { SatcountError } from '../types.js';
 import { resolveSynthOptions, type SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';

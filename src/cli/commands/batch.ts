@@ -2,11 +2,10 @@ import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
 import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
-import { SatcountError } from '../../types.js';
 import { VERSION } from '../../version.js';
-import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -14,11 +13,6 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
   concurrency: number;
   shard?: { index: number; count: number };
   force?: boolean;
-  geojson?: boolean;
-  geojsonBoxes?: boolean;
-  csv?: boolean;
-  overlay?: boolean;
-  profilePlots?: boolean;
 }
 
 function summaryLine(s: Summary): string {
@@ -32,12 +26,8 @@ export function batchCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
-    .option('--force', 'recount images whose results are up to date')
-    .option('--geojson', 'also write <image>.geojson per georeferenced image')
-    .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
-    .option('--csv', 'also write <image>.csv per image')
-    .option('--overlay', 'also write <image>.overlay.png per image')
-    .option('--profile-plots', 'with --road, also write <image>.profile.png per image');
+    .option('--force', 'recount images whose results are up to date');
+  addBatchOutputOptions(cmd);
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.addHelpText(
@@ -56,7 +46,7 @@ Examples:
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
-      if (flags.profilePlots && !flags.road) throw new SatcountError('batch: --profile-plots needs --road');
+      const outputs = batchOutputsFrom(flags as BatchFlags & Record<string, unknown>);
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
@@ -67,7 +57,8 @@ Examples:
         concurrency: flags.concurrency,
         force: flags.force,
         run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
-        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
+        outputs,
+        describeError: userMessage,
         logger,
         signal,
         onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount, writeOutputs, type OutputOptions } from '../../pipeline/run.js';
-import { addModelOptions, addOutputOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { runCount } from '../../pipeline/run.js';
+import { writeOutputs } from '../../report/outputs.js';
+import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
-type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags;
+type CountFlags = ModelFlags & RoadFlags & GlobalFlags & Record<string, unknown>;
 
 function km(m: number): string {
   return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`;
@@ -38,7 +39,6 @@ export function countCommand(signal: AbortSignal): Command {
     .argument('<images...>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd; several tiles, a folder of them or a GDAL .vrt count as one mosaic');
   addModelOptions(cmd);
   addRoadOptions(cmd);
-  cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -51,6 +51,7 @@ Examples:
   );
   return cmd.action(
     action(async (image: string[], flags: CountFlags) => {
+      const outputs = countOutputsFrom(flags);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
@@ -61,7 +62,7 @@ Examples:
         onProgress: progress.update,
       }).finally(progress.stop);
       try {
-        await writeOutputs(run, flags);
+        await writeOutputs(run, outputs);
       } finally {
         await run.close();
       }

@@ -11,7 +11,6 @@ export interface RoadFlags {
   maxGap?: number;
   queueHead?: 'start' | 'end';
   profileBin?: number;
-  profilePlot?: string;
 }
 
 export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
@@ -28,7 +27,6 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
       maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
       queueHead: flags.queueHead ?? ROAD_DEFAULTS.queueHead,
       profileBin_m: flags.profileBin ?? ROAD_DEFAULTS.profileBin_m,
-      profilePlot: flags.profilePlot,
     },
   };
 }

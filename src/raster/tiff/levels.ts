@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
-import { fileSize, isUrl, openTiffFile } from './source.js';
-import { BlockCache, BlockReader } from './tiff-blocks.js';
-import { checkIfd } from './tiff-ifd-check.js';
+import { fileSize, isUrl, openTiffFile } from '../sources/files.js';
+import { BlockCache, BlockReader } from './blocks.js';
+import { checkIfd } from './ifd-check.js';
 
 const CACHE_BYTES = 128 * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { SatcountError, type PixelWindow, type RasterInfo, type RgbImage } from '../types.js';
-import { checkWindowSize, describeError, megapixels, resolveBands } from './common.js';
-import type { OpenOptions, RasterSource } from './open.js';
-import { resampleRgb } from './resample.js';
+import { SatcountError, SettingsError, type PixelWindow, type RasterInfo, type RgbImage } from '../../types.js';
+import { checkWindowSize, describeError, megapixels, resolveBands } from '../common.js';
+import type { OpenOptions, RasterSource } from '../types.js';
+import { resampleRgb } from '../resample.js';
 
 /** Images up to this size are decoded once and kept; larger ones are decoded per window. */
 const WHOLE_DECODE_PIXELS = 40e6;
@@ -23,9 +23,9 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
   const height = meta.height ?? 0;
   if (!(width > 0 && height > 0)) throw new SatcountError(`${path}: image has zero width or height (${width}×${height})`);
   if (opts.maxMegapixels !== undefined && width * height > opts.maxMegapixels * 1e6) {
-    throw new SatcountError(`${path}: image is ${megapixels(width * height)} megapixels, beyond --max-megapixels ${opts.maxMegapixels}`);
+    throw new SettingsError('maxMegapixels', (n) => `${path}: image is ${megapixels(width * height)} megapixels, beyond ${n} ${opts.maxMegapixels}`);
   }
-  if (opts.gsd === undefined && !opts.allowNoGsd) throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
+  if (opts.gsd === undefined && !opts.allowNoGsd) throw new SettingsError('gsd', (n) => `${path}: has no georeferencing; pass ${n} <metres per pixel>`);
   const channels = meta.channels ?? 3;
   const hasAlpha = meta.hasAlpha ?? false;
   const colourBands = hasAlpha ? channels - 1 : channels;

@@ -1,9 +1,9 @@
 import type { GeoTIFFImage } from 'geotiff';
-import { SatcountError, type GeoTransform } from '../types.js';
-import { crsFromGeoKeys, isCrsProblem, type GeoKeys } from './crs.js';
-import { georefFrom } from './georef.js';
-import { gridGsd, groundGsd, proj4UnitToMetre } from './gsd.js';
-import { geoTransformFromTags } from './transform.js';
+import { SatcountError, SettingsError, type GeoTransform } from '../../types.js';
+import { crsFromGeoKeys, isCrsProblem, type GeoKeys } from '../geo/crs.js';
+import { georefFrom } from '../geo/georef.js';
+import { gridGsd, groundGsd, proj4UnitToMetre } from '../geo/gsd.js';
+import { geoTransformFromTags } from '../geo/transform.js';
 
 /** A GCP-only file is accepted when an affine transform reproduces its GCPs this closely. */
 const MAX_GCP_RMS_PIXELS = 2;
@@ -89,8 +89,8 @@ export async function readTiffGeoreferencing(
     if (unit !== null) gsd_m = gridGsd(geoTransform, unit);
   }
   if (gsd_m === null && !allowNoGsd) {
-    if (crsProblem || badTransform) throw new SatcountError(`${path}: has ${badTransform ?? crsProblem}; pass --gsd <metres per pixel> to read it without georeferencing`);
-    throw new SatcountError(`${path}: has no georeferencing; pass --gsd <metres per pixel>`);
+    if (crsProblem || badTransform) throw new SettingsError('gsd', (n) => `${path}: has ${badTransform ?? crsProblem}; pass ${n} <metres per pixel> to read it without georeferencing`);
+    throw new SettingsError('gsd', (n) => `${path}: has no georeferencing; pass ${n} <metres per pixel>`);
   }
   return {
     geotiff: geoTransform !== null || keys !== null,

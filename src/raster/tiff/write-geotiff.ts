@@ -1,9 +1,10 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { withAtomicFile } from '../../io/atomic.js';
 import { endianness } from 'node:os';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
-import { SatcountError, type GeoTransform } from '../types.js';
-import { lookupEpsg } from './epsg.js';
+import { SatcountError, type GeoTransform } from '../../types.js';
+import { lookupEpsg } from '../geo/epsg.js';
 
 /**
  * Streaming writer for tiled, DEFLATE-compressed GeoTIFFs (classic or BigTIFF) with internal
@@ -111,19 +112,17 @@ export async function writeGeoTiff(path: string, spec: GeoTiffSpec, getTile: Til
   const ifds = () => levels.map((level, i) => ifdEntries(spec, level, i, tile, big, predictor, i === 0 ? geoEntries : []));
   const headerSize = encodeTiff(ifds(), big).length;
 
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    const sink = new TileSink(fh, headerSize, big, spec.compressionLevel ?? 6);
-    await streamLevels(spec, levels, tile, predictor, getTile, sink);
-    await fh.write(encodeTiff(ifds(), big), 0, headerSize, 0);
-    await fh.close();
-    await rename(tmp, path);
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  // A registered temp file: a signal handler removes it, so an interrupted synth leaves nothing.
+  await withAtomicFile(path, async (tmp) => {
+    const fh = await open(tmp, 'w');
+    try {
+      const sink = new TileSink(fh, headerSize, big, spec.compressionLevel ?? 6);
+      await streamLevels(spec, levels, tile, predictor, getTile, sink);
+      await fh.write(encodeTiff(ifds(), big), 0, headerSize, 0);
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  });
 }
 
 function validateSpec(spec: GeoTiffSpec, tile: number): void {

@@ -1,6 +1,6 @@
-import type { RasterSource } from '../raster/open.js';
-import { resampleRgb } from '../raster/resample.js';
-import type { PixelWindow, RgbImage } from '../types.js';
+import type { RasterSource } from '../types.js';
+import { resampleRgb } from '../resample.js';
+import type { PixelWindow, RgbImage } from '../../types.js';
 
 /** Copies a window out of an in-memory image; pixels outside the image are invalid. */
 function cropPadded(image: RgbImage, win: PixelWindow): RgbImage {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GeoTIFF } from 'geotiff';
-import { SatcountError } from '../types.js';
+import { SatcountError } from '../../types.js';
 
 /** What geotiff reads bytes through (its BaseSource, which the package does not export). */
 export type ByteSource = Parameters<typeof GeoTIFF.fromSource>[0];

@@ -1,4 +1,4 @@
-import type { GeoTransform, Georef } from '../types.js';
+import type { GeoTransform, Georef } from '../../types.js';
 
 const WGS84_A = 6_378_137;
 const WGS84_E2 = 0.00669437999014;

@@ -1,4 +1,4 @@
-import type { GeoTransform } from '../types.js';
+import type { GeoTransform } from '../../types.js';
 
 /** The georeferencing tags of a TIFF, as plain numbers. */
 export interface TransformTags {

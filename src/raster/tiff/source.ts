@@ -1,16 +1,16 @@
 import type { GeoTIFF, GeoTIFFImage, TypedArray } from 'geotiff';
-import { SatcountError, type PixelWindow, type RasterInfo, type RgbImage, type SampleType } from '../types.js';
-import { checkWindowSize, defaultBands, describeError, megapixels, parseNodata, resolveBands } from './common.js';
+import { SatcountError, type PixelWindow, type RasterInfo, type RgbImage, type SampleType } from '../../types.js';
+import { checkWindowSize, defaultBands, describeError, megapixels, parseNodata, resolveBands } from '../common.js';
 import { MAX_BLOCK_BYTES, registerFastDecoders } from './decoders.js';
-import { createGeoref } from './georef.js';
-import type { OpenOptions, RasterSource } from './open.js';
-import { allSet, blankInvalid, maskNodata, maskWhereZero, paletteToRgb, pickRgb, stretchChannel, validChannel, ycbcrToRgb } from './pixels.js';
-import { resampleRgb } from './resample.js';
-import { fileSize, openTiffFile } from './source.js';
-import { percentileStretch, type Stretch } from './stretch.js';
-import { sampleArray, sampleBits } from './tiff-blocks.js';
-import { readTiffGeoreferencing } from './tiff-georef.js';
-import { findLevels, images, type Level } from './tiff-levels.js';
+import { createGeoref } from '../geo/georef.js';
+import type { OpenOptions, RasterSource } from '../types.js';
+import { allSet, blankInvalid, maskNodata, maskWhereZero, paletteToRgb, pickRgb, stretchChannel, validChannel, ycbcrToRgb } from '../pixels.js';
+import { resampleRgb } from '../resample.js';
+import { fileSize, openTiffFile } from '../sources/files.js';
+import { percentileStretch, type Stretch } from '../stretch.js';
+import { sampleArray, sampleBits } from './blocks.js';
+import { readTiffGeoreferencing } from './georef.js';
+import { findLevels, images, type Level } from './levels.js';
 
 const PHOTOMETRIC = { whiteIsZero: 0, blackIsZero: 1, rgb: 2, palette: 3, mask: 4, ycbcr: 6 } as const;
 

@@ -1,5 +1,5 @@
 import proj4 from 'proj4';
-import type { CrsPoint, GeoTransform, Georef, LonLat, PixelPoint, RasterInfo } from '../types.js';
+import type { CrsPoint, GeoTransform, Georef, LonLat, PixelPoint, RasterInfo } from '../../types.js';
 import { crsToPixelWith, pixelToCrsWith } from './transform.js';
 
 const WGS84 = '+proj=longlat +datum=WGS84 +no_defs';
