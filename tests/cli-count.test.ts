@@ -101,6 +101,7 @@ describe('satcount count: bad input', () => {
     ['a model that is not ONNX', ['count', tif, '--model', join(dir, 'model.onnx')], 3, /model\.onnx: not an ONNX model/],
     ['a model with outputs of no known layout', ['count', tif, '--model', new URL('./models/unknown-layout.onnx', import.meta.url).pathname], 3, /unknown output layout.*heatmap \[/],
     ['a bad flag value', ['count', tif, '--threshold', '7'], 2, /threshold/],
+    ['a profile plot without a road', ['count', tif, '--model', BLOB_MODEL, '--profile-plot', join(dir, 'never.png')], 2, /^satcount: count: --profile-plot needs --road$/m],
     ['an overlap beyond half the tile', ['count', tif, '--model', BLOB_MODEL, '--overlap', '5000'], 2, /^satcount: --overlap 5000: must be ≥ 0 and under half the model's 256-pixel tile/m],
     ['an unknown flag', ['count', tif, '--frobnicate'], 2, /unknown option/],
   ];

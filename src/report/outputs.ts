@@ -54,7 +54,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     key: 'geojson',
     countFlag: '--geojson <file>',
     batchFlag: '--geojson',
-    description: 'detections (and queues) as RFC 7946 GeoJSON in WGS84',
+    description: 'detections (and queues) as RFC 7946 GeoJSON in WGS84 (georeferenced images only)',
     suffix: '.geojson',
     possible: (r) => r.image.georeferenced,
     impossible: 'no georeferencing, so no WGS84 GeoJSON can be written',
