@@ -1,7 +1,8 @@
 import { SatcountError } from '../types.js';
-import type { MetricPoint } from './types.js';
+import type { MetricPoint, StitchReport } from './types.js';
 
 type Vertex = [number, number];
+export type { StitchReport };
 
 export interface StitchOptions {
   /** Piece ends closer than this (metres) meet: OSM ways share a node, hand-drawn ones leave small gaps. */
@@ -10,18 +11,6 @@ export interface StitchOptions {
   file: string;
   /** Road names or refs of the pieces: suggested when they branch; several that do not join are refused. */
   labels?: readonly string[];
-}
-
-/** What stitching did, for the result's `road.pieces`. */
-export interface StitchReport {
-  /** Pieces in the file (after --road-name / --road-ref). */
-  pieces: number;
-  /** Pieces used against their drawing direction. */
-  reversed: number;
-  /** Separate stretches left after joining (1: one continuous line). */
-  stretches: number;
-  /** Gaps between piece ends that were bridged by a straight segment, in the road's CRS. */
-  gaps_bridged: { gap_m: number; at: Vertex }[];
 }
 
 /** Default junction tolerance: well above the few metres hand-cut ways leave, well below a lane-change merge. */

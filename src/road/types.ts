@@ -4,7 +4,6 @@
  * origin at the image centre (see frame.ts).
  */
 import type { Direction, PixelPoint } from '../types.js';
-import type { StitchReport } from './stitch.js';
 
 export type MetricPoint = [x: number, y: number];
 
@@ -13,6 +12,18 @@ export type RoadCrs =
   | { kind: 'pixel' }
   /** `name` is what the user or file said (e.g. "EPSG:32638"), `proj4` its definition. */
   | { kind: 'proj4'; name: string; proj4: string };
+
+/** What stitching did, for the result's `road.pieces`. */
+export interface StitchReport {
+  /** Pieces in the file (after --road-name / --road-ref). */
+  pieces: number;
+  /** Pieces used against their drawing direction. */
+  reversed: number;
+  /** Separate stretches left after joining (1: one continuous line). */
+  stretches: number;
+  /** Gaps between piece ends that were bridged by a straight segment, in the road's CRS. */
+  gaps_bridged: { gap_m: number; at: [number, number] }[];
+}
 
 /** A parsed road file: one or more polylines in the road's own CRS, in drawing order. */
 export interface RoadInput {
