@@ -13,4 +13,4 @@ export { parseOccluded, occludedOnImage, type OccludedInput, type OccludedRoad }
 export { readText } from './load.js';
 export { qualityAtGsd, countEstimate, queueEstimate, DENSITY_BLOCK_M, type DetectionQuality, type Estimate, type QueueEvidence } from './intervals.js';
 export { sliceRoad, type RoadPiece } from './slice.js';
-export { stitchParts, JOIN_TOLERANCE_M, type StitchOptions, type StitchReport } from './stitch.js';
+export { stitchParts, JOIN_TOLERANCE_M, type StitchOptions } from './stitch.js';

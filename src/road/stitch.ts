@@ -2,7 +2,6 @@ import { SatcountError } from '../types.js';
 import type { MetricPoint, StitchReport } from './types.js';
 
 type Vertex = [number, number];
-export type { StitchReport };
 
 export interface StitchOptions {
   /** Piece ends closer than this (metres) meet: OSM ways share a node, hand-drawn ones leave small gaps. */
