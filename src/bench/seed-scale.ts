@@ -7,7 +7,7 @@
  * scene per GSD (another seed), as training measures them on validation data.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../random/prng.js';
 import type { SceneTruth } from '../synth/scene.js';
@@ -107,12 +107,14 @@ async function calibrate(gsd: number): Promise<ModelQuality[]> {
   return [q];
 }
 
-export async function seedScaleBench(): Promise<void> {
+/** `--gsd 0.5` runs one GSD; calibration figures are reused from an earlier run (its scenes are deterministic). */
+export async function seedScaleBench(argv: readonly string[] = process.argv): Promise<void> {
   mkdirSync(DIR, { recursive: true });
-  const quality = [...(await calibrate(0.3)), ...(await calibrate(0.5))];
   const qualityFile = `${DIR}/quality.json`;
-  writeFileSync(qualityFile, JSON.stringify(quality));
-  for (const gsd of [0.3, 0.5]) {
+  if (!existsSync(qualityFile)) writeFileSync(qualityFile, JSON.stringify([...(await calibrate(0.3)), ...(await calibrate(0.5))]));
+  else say(`calibration: ${readFileSync(qualityFile, 'utf8')}`);
+  const only = argv.indexOf('--gsd') >= 0 ? Number(argv[argv.indexOf('--gsd') + 1]) : null;
+  for (const gsd of [0.3, 0.5].filter((g) => only === null || g === only)) {
     const width = Math.round(21_000 / gsd);
     const height = Math.round(450 / gsd);
     const stem = `${DIR}/border-${gsd}`;
