@@ -149,6 +149,8 @@ export interface ModelInfo {
   name: string;
   /** Metres per pixel the model was trained at. */
   gsd_m: number;
+  /** Pixel sizes its accuracy was measured on (finest, coarsest); [gsd_m, gsd_m] when its metadata states none. */
+  gsd_range_m: [finest: number, coarsest: number];
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];
@@ -158,6 +160,8 @@ export interface ModelInfo {
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
+  size_multiple: number | null;
   /** Measured precision and recall per class and GSD band (metadata `quality`, written by training); absent when not measured. */
   quality?: ModelQuality[];
 }
@@ -202,7 +206,7 @@ export class SatcountError extends Error {
 
 /** Library options a SettingsError can name, as a library caller spells them. */
 export type OptionName =
-  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap'
+  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap' | 'tileSize'
   | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
   | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
   | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';

@@ -82,7 +82,7 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
     const px = pattern(40, 30);
     const file = writeUtm('rgb.tif', px, 40, 30);
     await withSource(file, {}, async (s) => {
-      expect(publicInfo(s.info)).toEqual({
+      expect(publicInfo(s.info, s.georef)).toEqual({
         width: 40,
         height: 30,
         bands: 3,
@@ -93,7 +93,13 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
         nodata: null,
         tiled: false,
         overviews: 0,
+        footprint_lonlat: expect.any(Array),
       });
+      // The footprint runs counter-clockwise from the upper left: west edge first, then the south.
+      const [ul, ll, lr, ur] = publicInfo(s.info, s.georef).footprint_lonlat!;
+      expect(ll[1]).toBeLessThan(ul[1]);
+      expect(lr[0]).toBeGreaterThan(ll[0]);
+      expect(ur[1]).toBeCloseTo(ul[1], 4);
       const img = await s.readRgb({ x: 0, y: 0, width: 40, height: 30 }, 40, 30);
       expect(img.valid).toBeNull();
       expect(Buffer.from(img.data).equals(Buffer.from(px))).toBe(true);

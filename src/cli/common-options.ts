@@ -11,9 +11,10 @@ export function addModelOptions(cmd: Command): Command {
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
-    .option('--threshold <score>', 'minimum detection score (default: the model\'s)', probability)
-    .option('--nms-iou <iou>', 'overlap above which two boxes are one vehicle (default: the model\'s)', probability)
-    .option('--overlap <pixels>', 'tile overlap in model pixels (default: the model\'s)', nonNegativeNumber)
+    .option('--threshold <score>', "minimum detection score (default: the model's; 0.4 for the shipped model)", probability)
+    .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
+    .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
+    .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);
@@ -24,13 +25,14 @@ export function addRoadOptions(cmd: Command): Command {
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
     .option('--road-name <name>', 'use only the road file\'s lines with this OSM name (pieces are put in order)')
-    .option('--occluded <geojson>', 'road the image cannot show (tunnels, galleries, canopy): polygons, or features with start_m/end_m chainages; bridged and filled like nodata')
     .option('--road-ref <ref>', 'use only the road file\'s lines with this OSM ref, e.g. "E 117"')
-    .option('--corridor <metres>', 'half-width searched each side of the centre line', positiveNumber, ROAD_DEFAULTS.corridor_m)
-    .addOption(new Option('--drive-side <side>', 'side of the road traffic drives on').choices(['right', 'left']).default(ROAD_DEFAULTS.driveSide))
-    .option('--max-gap <metres>', 'largest gap between consecutive vehicles inside one queue', positiveNumber, ROAD_DEFAULTS.maxGap_m)
-    .addOption(new Option('--queue-head <end>', 'which end of the line the queue waits at').choices(['start', 'end']).default(ROAD_DEFAULTS.queueHead))
-    .option('--profile-bin <metres>', 'bin size of the density profile along the road', positiveNumber, ROAD_DEFAULTS.profileBin_m);
+    .option('--occluded <geojson>', 'road the image cannot show (tunnels, galleries, canopy): polygons, or features with start_m/end_m chainages; bridged and filled like nodata')
+    // No commander defaults here: an unset flag must be told apart from one given (road-flags.ts).
+    .option('--corridor <metres>', `half-width searched each side of the centre line (default: ${ROAD_DEFAULTS.corridor_m})`, positiveNumber)
+    .addOption(new Option('--drive-side <side>', `side of the road traffic drives on (default: the road file's drive_side, else ${ROAD_DEFAULTS.driveSide})`).choices(['right', 'left']))
+    .option('--max-gap <metres>', `largest gap between consecutive vehicles inside one queue (default: ${ROAD_DEFAULTS.maxGap_m})`, positiveNumber)
+    .addOption(new Option('--queue-head <start|end>', `which end of the line the queue waits at (default: the road file's queue_head, else ${ROAD_DEFAULTS.queueHead})`).choices(['start', 'end']))
+    .option('--profile-bin <metres>', `bin size of the density profile along the road (default: ${ROAD_DEFAULTS.profileBin_m})`, positiveNumber);
 }
 
 const GEOJSON_BOXES = ['--geojson-boxes', 'GeoJSON boxes instead of centre points'] as const;
@@ -53,23 +55,23 @@ export function addBatchOutputOptions(cmd: Command): Command {
 }
 
 /** Refuses output flags that need a road when there is none, before any work. */
-function checkRoadOutputs(command: string, flags: Record<string, unknown>, flagOf: (k: (typeof OUTPUTS)[number]) => string | undefined): void {
+function checkRoadOutputs(flags: Record<string, unknown>, flagOf: (k: (typeof OUTPUTS)[number]) => string | undefined): void {
   if (flags.road) return;
   for (const k of OUTPUTS) {
     const flag = flagOf(k);
-    if (k.needsRoad && flag && flags[flagKey(flag)]) throw new SatcountError(`${command}: ${flag.split(' ')[0]} needs --road`);
+    if (k.needsRoad && flag && flags[flagKey(flag)]) throw new SatcountError(`${flag.split(' ')[0]} applies to the road analysis; it needs --road <geojson>`);
   }
 }
 
 export function countOutputsFrom(flags: Record<string, unknown>): OutputOptions {
-  checkRoadOutputs('count', flags, (k) => k.countFlag);
+  checkRoadOutputs(flags, (k) => k.countFlag);
   const out: OutputOptions = { geojsonBoxes: flags.geojsonBoxes as boolean | undefined };
   for (const k of OUTPUTS) out[k.key] = flags[flagKey(k.countFlag)] as string | undefined;
   return out;
 }
 
 export function batchOutputsFrom(flags: Record<string, unknown>): BatchOutputs {
-  checkRoadOutputs('batch', flags, (k) => k.batchFlag);
+  checkRoadOutputs(flags, (k) => k.batchFlag);
   const out: BatchOutputs = { geojsonBoxes: flags.geojsonBoxes as boolean | undefined };
   for (const k of OUTPUTS) if (k.batchFlag && k.key !== 'out') out[k.key] = flags[flagKey(k.batchFlag)] as boolean | undefined;
   return out;
@@ -82,6 +84,7 @@ export interface ModelFlags {
   threshold?: number;
   nmsIou?: number;
   overlap?: number;
+  tileSize?: number;
   maxMegapixels?: number;
   threads?: number;
   modelGsd?: number;
@@ -93,6 +96,7 @@ export function modelOptionsFrom(flags: ModelFlags) {
     gsd: flags.gsd,
     bands: flags.bands,
     overlap: flags.overlap,
+    tileSize: flags.tileSize,
     maxMegapixels: flags.maxMegapixels,
     modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
   };

@@ -1,10 +1,11 @@
 import { removePendingTempFiles } from '../io/atomic.js';
 import { SatcountError, SettingsError, type OptionName } from '../types.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, defaultLogFormat, type LogFormat, type Logger } from '../log.js';
 
 export interface GlobalFlags {
   quiet?: boolean;
   logLevel?: string;
+  logFormat?: LogFormat;
   json?: boolean;
 }
 
@@ -12,7 +13,7 @@ export interface GlobalFlags {
 export const EXIT = { ok: 0, regression: 1, badInput: 2, model: 3, batchFailures: 4, internal: 70, interrupted: 130 } as const;
 
 export function loggerFor(flags: GlobalFlags): Logger {
-  return createLogger(flags.logLevel ?? (flags.quiet ? 'warn' : 'info'));
+  return createLogger(flags.logLevel ?? (flags.quiet ? 'warn' : 'info'), flags.logFormat ?? defaultLogFormat(Boolean(process.stderr.isTTY)));
 }
 
 /** The flag that sets each library option a SettingsError can name. */
@@ -21,6 +22,7 @@ const FLAG_FOR: Record<OptionName, string> = {
   bands: '--bands',
   maxMegapixels: '--max-megapixels',
   overlap: '--overlap',
+  tileSize: '--tile-size',
   'modelOverrides.gsd_m': '--model-gsd',
   'modelOverrides.score_threshold': '--threshold',
   'modelOverrides.nms_iou': '--nms-iou',

@@ -3,8 +3,8 @@ import type { ModelInfo } from '../types.js';
 import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
 import { detectScene, planSceneTiles } from '../pipeline/count.js';
 import { memorySource } from '../raster/sources/memory.js';
-import { checkRunOptions, resolveOverlap } from '../pipeline/settings.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkRunOptions, resolveOverlap, resolveTileSize } from '../pipeline/settings.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
 import { openLabels } from './labels/open.js';
@@ -27,6 +27,8 @@ export interface RunEvalOptions extends ModelChoice {
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's). */
   overlap?: number;
+  /** Tile side in model pixels (default: as `count`). */
+  tileSize?: number;
   /** Also write the report, with the model's metadata, as JSON here. */
   out?: string;
   logger?: Logger;
@@ -40,12 +42,14 @@ export interface RunEvalOptions extends ModelChoice {
  * @example const { report } = await runEval(['a.png'], { labels: 'labels/', simulateGsd: 0.3 });
  */
 export async function runEval(paths: readonly string[], opts: RunEvalOptions): Promise<{ report: EvalReport; model: ModelInfo }> {
+  if (opts.out) await checkWritable(opts.out);
   const labels = await openLabels(opts.labels, opts.labelFormat);
   const classes = classFilter(opts.classes, labels.classNames);
   checkRunOptions(opts);
   const detector = await openDetector(opts);
   try {
     const overlap = resolveOverlap(opts.overlap, detector.info);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap);
     const images: EvalImage[] = [];
     const loaded = new Map<string, LoadedImage>();
     for (const path of paths) {
@@ -67,7 +71,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
       },
       async (image, gsd) => {
         const source = memorySource('(evaluated image)', image, gsd);
-        const tiles = planSceneTiles(source, detector, gsd, overlap);
+        const tiles = planSceneTiles(source, detector, gsd, overlap, size);
         const run = await detectScene(source, detector, gsd, tiles, { signal: opts.signal });
         return run.detections.map((d) => ({ box: d.bbox_px, score: d.score }));
       },

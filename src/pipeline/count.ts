@@ -19,6 +19,13 @@ export interface CountOptions extends ModelChoice {
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's; under half the tile side). */
   overlap?: number;
+  /** Count even where the pixel size is far outside the model's validated range (pixel-size.ts). */
+  force?: boolean;
+  /**
+   * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
+   * default SCENE_TILE_SIZE, or CORRIDOR_TILE_SIZE along a road. A fixed-input model takes only its own.
+   */
+  tileSize?: number;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -38,17 +45,18 @@ export interface SceneRun {
   tilesSkipped: number;
 }
 
-/** Tiles over the whole scene; `overlap` as resolveOverlap gave it. */
-export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number): Tile[] {
+/** Tiles over the whole scene; `overlap` and `size` as resolveOverlap and resolveTileSize gave them. */
+export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number, size: [w: number, h: number]): Tile[] {
   const m = detector.info;
   return planTiles({
     width: source.info.width,
     height: source.info.height,
     imageGsd: gsd,
     modelGsd: m.gsd_m,
-    tileWidth: m.input_size[0],
-    tileHeight: m.input_size[1],
+    tileWidth: size[0],
+    tileHeight: size[1],
     overlap,
+    sizeMultiple: m.size_multiple,
   });
 }
 
@@ -151,7 +159,9 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     queues: [],
     profile: null,
     road: null,
+    warnings: [],
     timing: {
+      tiles_planned: run.tiles.length,
       tiles: run.tilesRun,
       tiles_skipped: run.tilesSkipped,
       read_s: Math.round(run.readSeconds * 1000) / 1000,

@@ -24,7 +24,7 @@ export interface CountResult {
     /** A mosaic's images and their place in its pixel grid; absent for one image. */
     images?: { path: string; x0: number; y0: number; width: number; height: number }[];
   };
-  model: { path: string; name: string; gsd_m: number; input_size: [number, number]; layout: string };
+  model: { path: string; name: string; gsd_m: number; gsd_range_m: [number, number]; input_size: [number, number]; layout: string };
   params: Record<string, unknown>;
   detections: Detection[];
   counts: {
@@ -42,7 +42,10 @@ export interface CountResult {
   queues: QueueReport[];
   profile: { bin_m: number; forward: number[]; backward: number[] } | null;
   road: Record<string, unknown> | null;
-  timing: { tiles: number; tiles_skipped: number; read_s: number; inference_s: number; total_s: number };
+  /** What the user must know to trust the numbers (pixel size, grey input, settings overridden…); each also said once on stderr. */
+  warnings: string[];
+  /** `tiles_planned`: tiles the run set out to read (said before reading); `tiles`: those inferred (the rest held no data). */
+  timing: { tiles_planned: number; tiles: number; tiles_skipped: number; read_s: number; inference_s: number; total_s: number };
 }
 
 export function imageSection(info: RasterInfo, gsd: number): CountResult['image'] {
@@ -59,7 +62,7 @@ export function imageSection(info: RasterInfo, gsd: number): CountResult['image'
 }
 
 export function modelSection(m: ModelInfo): CountResult['model'] {
-  return { path: m.path, name: m.name, gsd_m: m.gsd_m, input_size: m.input_size, layout: m.layout };
+  return { path: m.path, name: m.name, gsd_m: m.gsd_m, gsd_range_m: m.gsd_range_m, input_size: m.input_size, layout: m.layout };
 }
 
 const round = (v: number, k: number) => Math.round(v * k) / k;
@@ -81,8 +84,10 @@ export function roundDetection(d: Detection): Detection {
   };
 }
 
+/** Counts per class, classes in alphabetical order (the same order every run). */
 export function countByClass(dets: Detection[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const d of dets) out[d.class] = (out[d.class] ?? 0) + 1;
+  for (const name of [...new Set(dets.map((d) => d.class))].sort()) out[name] = 0;
+  for (const d of dets) out[d.class]++;
   return out;
 }

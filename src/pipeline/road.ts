@@ -1,7 +1,7 @@
 import type { RasterSource } from '../raster/types.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
-  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadModel,
+  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
 import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
@@ -17,11 +17,16 @@ export interface RoadRunOptions {
   /** GeoJSON of road the image cannot show (tunnels, galleries, canopy): polygons or start_m/end_m ranges. */
   occluded?: string;
   corridor_m: number;
-  driveSide: 'right' | 'left';
+  /** Undefined: the road file's `drive_side`, else ROAD_DEFAULTS. */
+  driveSide?: 'right' | 'left';
   maxGap_m: number;
-  queueHead: 'start' | 'end';
+  /** Undefined: the road file's `queue_head`, else ROAD_DEFAULTS. */
+  queueHead?: 'start' | 'end';
   profileBin_m: number;
 }
+
+/** Road options with drive side and queue head settled (flag, else road file, else default). */
+export type ResolvedRoadOptions = RoadRunOptions & Required<Pick<RoadRunOptions, 'driveSide' | 'queueHead'>>;
 
 /** Road settings when the user gives none: the CLI's defaults and the library's. */
 export const ROAD_DEFAULTS = {
@@ -30,11 +35,13 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded'>;
+} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
-  opts: RoadRunOptions;
+  opts: ResolvedRoadOptions;
+  /** A flag that overrode a different setting in the road file, said once. */
+  warnings: string[];
   frame: MetricFrame;
   model: RoadModel;
   /** Corridor half-width in full-resolution pixels. */
@@ -59,11 +66,35 @@ export interface RoadAnalysis {
 
 export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
   const input = await loadRoad(opts.path, { roadCrs: opts.crs, name: opts.name, ref: opts.ref });
+  const { resolved, warnings } = resolveRoadSettings(opts, input.settings);
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);
   const occluded = opts.occluded ? occludedOnImage(parseOccluded(await readText(opts.occluded, 'occluded'), opts.occluded, opts.crs), frame, image) : null;
-  return { opts, frame, model, corridorPx: opts.corridor_m / gsd, gsd, occluded };
+  return { opts: resolved, warnings, frame, model, corridorPx: opts.corridor_m / gsd, gsd, occluded };
+}
+
+/**
+ * A road file made for a left-hand country says so (`drive_side`), and where its queue waits
+ * (`queue_head`): ignoring that swaps forward and backward silently. A flag wins, with a warning
+ * when it contradicts the file.
+ */
+export function resolveRoadSettings(opts: RoadRunOptions, file: RoadFileSettings): { resolved: ResolvedRoadOptions; warnings: string[] } {
+  const warnings: string[] = [];
+  const pick = <T extends string>(flag: T | undefined, fromFile: T | undefined, fallback: T, property: string, option: string): T => {
+    if (flag !== undefined && fromFile !== undefined && flag !== fromFile) {
+      warnings.push(`road ${opts.path}: ${option} ${flag} overrides the file's ${property} "${fromFile}"`);
+    }
+    return flag ?? fromFile ?? fallback;
+  };
+  return {
+    resolved: {
+      ...opts,
+      driveSide: pick(opts.driveSide, file.driveSide, ROAD_DEFAULTS.driveSide, 'drive_side', '--drive-side'),
+      queueHead: pick(opts.queueHead, file.queueHead, ROAD_DEFAULTS.queueHead, 'queue_head', '--queue-head'),
+    },
+    warnings,
+  };
 }
 
 /** Only tiles whose core meets the corridor: every point of the corridor lies in one of their cores. */

@@ -2,9 +2,10 @@ import { openImages } from '../raster/mosaic.js';
 import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
 import type { ModelQuality } from '../types.js';
 import type { Detector } from '../detect/model.js';
-import { writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
-import { checkRunOptions, effectiveGsd, resolveOverlap } from './settings.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
 import { openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
@@ -22,7 +23,7 @@ export interface CountRun extends OutputSubject {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number, size: [number, number]): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -31,7 +32,7 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     bands: opts.bands ?? null,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
-    tile_size: m.input_size,
+    tile_size: size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
@@ -40,14 +41,20 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     road_ref: opts.road?.ref ?? null,
     occluded: opts.road?.occluded ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
-    drive_side: opts.road?.driveSide ?? null,
+    drive_side: road?.opts.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,
-    queue_head: opts.road?.queueHead ?? null,
+    queue_head: road?.opts.queueHead ?? null,
     profile_bin_m: opts.road?.profileBin_m ?? null,
+    force: opts.force ?? false,
   };
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The model card covers colour (RGB) imagery only: on one grey band it takes tree crowns and roof details for vehicles. */
+function greyWarning(path: string): string {
+  return `${path}: one band shown as grey (panchromatic?); the model was trained on colour (RGB) images only, so expect false detections (trees, roofs); pass --bands r,g,b if the file has colour bands`;
+}
 
 function queueReport(q: RoadAnalysis['queues'][number], estimate: Estimate | null): QueueReport {
   return {
@@ -100,17 +107,25 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
   try {
     detector = await openDetector(opts);
     const gsd = effectiveGsd(source, opts.gsd);
-    // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
-    for (const note of source.notes) opts.logger?.warn(note);
+    const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
     const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const all = planSceneTiles(source, detector, gsd, overlap);
+    // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
+    const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? [])];
+    for (const w of warnings) opts.logger?.warn(w);
+    for (const note of pixelSize.notes) opts.logger?.info(note);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap, Boolean(opts.road));
+    const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
-    if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
+    opts.logger?.info(
+      { tiles: tiles.length, of: all.length },
+      road ? `reading ${tiles.length} of ${all.length} tiles (only the road corridor)` : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
+    );
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
-    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, size), t0);
+    result.warnings = warnings;
     const total = quality ? countEstimate(run.detections.length, quality) : null;
     result.counts.total_expected = total?.expected ?? null;
     result.counts.total_interval = total?.interval ?? null;
@@ -130,6 +145,7 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
  * console.log(result.counts.total);
  */
 export async function countVehicles(image: string | readonly string[], opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
+  if (opts.outputs) await checkOutputPaths(opts.outputs);
   const run = await runCount(image, opts);
   try {
     if (opts.outputs) await writeOutputs(run, opts.outputs);

@@ -108,6 +108,7 @@ function mosaicOf(sources: RasterSource[], label: string, opts: OpenOptions): Ra
     info: { ...first.info, path: label, width, height, geoTransform, overviews: 0 },
     georef,
     notes,
+    grey: first.grey,
     parts,
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       const data = new Uint8Array(outW * outH * 3);

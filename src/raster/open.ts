@@ -2,7 +2,6 @@ import { open, stat } from 'node:fs/promises';
 import { SatcountError } from '../types.js';
 import type { OpenOptions, RasterSource } from './types.js';
 import { describeError } from './common.js';
-import { openPlainImage } from './sources/image.js';
 import { isUrl } from './sources/files.js';
 import { openTiff } from './tiff/source.js';
 
@@ -51,6 +50,8 @@ export async function openRaster(pathOrUrl: string, opts: OpenOptions = {}): Pro
   const format: Format = isUrl(pathOrUrl) ? 'tiff' : await localFormat(pathOrUrl);
   try {
     if (format === 'tiff') return await openTiff(pathOrUrl, opts);
+    // PNG and JPEG go through sharp, loaded only for them.
+    const { openPlainImage } = await import('./sources/image.js');
     return await openPlainImage(pathOrUrl, format, opts);
   } catch (err) {
     if (err instanceof SatcountError || (err instanceof Error && err.name === 'AbortError')) throw err;

@@ -12,6 +12,11 @@ export interface OpenOptions {
   allowNoGsd?: boolean;
   /** Refuse images (and single window reads) larger than this. */
   maxMegapixels?: number;
+  /**
+   * Bytes of decoded TIFF blocks kept for the windows that share them (neighbouring tiles overlap
+   * and straddle blocks); default BLOCK_CACHE_BYTES. 0 decodes a block again for every window.
+   */
+  blockCacheBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -20,6 +25,8 @@ export interface RasterSource {
   georef: Georef | null;
   /** Things the user should be told once (e.g. "no georeferencing", "GCPs fitted"). */
   notes: string[];
+  /** Shown as grey: one band (panchromatic, or --bands with one number) and no colour palette. */
+  grey: boolean;
   /** Reads full-res window `win` (clipped to the image; parts outside are invalid), resampled to outW×outH, as 8-bit RGB + validity. */
   readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
   /**

@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { figureTitle } from './colours.js';
 import type { CountResult } from '../pipeline/result.js';
 import type { RoadContext } from '../pipeline/road.js';
 import type { RasterSource } from '../raster/types.js';
 import { SatcountError } from '../types.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFile } from 'node:fs/promises';
+import { checkWritable, stageFile, type StagedFile } from '../io/atomic.js';
 import { detectionsCsv } from './csv.js';
 import { toGeoJson } from './geojson.js';
 import { writeOverlay } from './overlay.js';
@@ -43,10 +45,13 @@ export interface OutputKind {
   possible(result: CountResult): boolean;
   /** Why `possible` said no, for the error message. */
   impossible?: string;
+  /** Writes the file at `path` (writeOutputs passes a temporary name and renames it when every output is written). */
   write(path: string, subject: OutputSubject, settings: WriteSettings): Promise<void>;
 }
 
 export type OutputKey = 'geojson' | 'csv' | 'overlay' | 'profilePlot' | 'out';
+
+const titleOf = (r: CountResult) => figureTitle(basename(r.image.path), r.counts.total, r.counts.by_direction);
 
 /** In writing order. The result JSON goes last: its presence says every other requested output is complete. */
 export const OUTPUTS: readonly OutputKind[] = [
@@ -59,7 +64,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     possible: (r) => r.image.georeferenced,
     impossible: 'no georeferencing, so no WGS84 GeoJSON can be written',
     write: (path, { result, source, road }, s) =>
-      writeFileAtomic(path, toGeoJson(result.detections, source.georef!, { boxes: s.geojsonBoxes, queues: geojsonQueues(road, result.queues) })),
+      writeFile(path, toGeoJson(result.detections, source.georef!, { boxes: s.geojsonBoxes, queues: geojsonQueues(road, result.queues) })),
   },
   {
     key: 'csv',
@@ -68,7 +73,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'detections as CSV',
     suffix: '.csv',
     possible: () => true,
-    write: (path, { result }) => writeFileAtomic(path, detectionsCsv(result.detections)),
+    write: (path, { result }) => writeFile(path, detectionsCsv(result.detections)),
   },
   {
     key: 'overlay',
@@ -77,7 +82,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'the image with boxes drawn on it (at most 4000 px wide)',
     suffix: '.overlay.png',
     possible: () => true,
-    write: (path, { result, source, road }) => writeOverlay(path, source, result.detections, overlayRoad(road, result.queues)),
+    write: (path, { result, source, road }) => writeOverlay(path, source, result.detections, overlayRoad(road, result.queues), titleOf(result)),
   },
   {
     key: 'profilePlot',
@@ -88,7 +93,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     needsRoad: true,
     possible: (r) => r.profile !== null,
     impossible: 'no road, so no profile plot can be written',
-    write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges }),
+    write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges, length_m: road?.model.length_m, title: titleOf(result) }),
   },
   {
     key: 'out',
@@ -96,20 +101,46 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'the result JSON',
     suffix: '.json',
     possible: () => true,
-    write: (path, { result }) => writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n'),
+    write: (path, { result }) => writeFile(path, JSON.stringify(result, null, 2) + '\n'),
   },
 ];
 
 /** Output files by kind: a path for each output wanted. */
 export type OutputOptions = Partial<Record<OutputKey, string>> & WriteSettings;
 
-/** Writes the requested output files, each atomically, the result JSON last. */
-export async function writeOutputs(subject: OutputSubject, outputs: OutputOptions): Promise<void> {
+/**
+ * Checks, before any tile is read, that every requested output can be written (its folder exists
+ * and is writable; it is not a folder), so a bad path costs nothing and leaves nothing behind.
+ */
+export async function checkOutputPaths(outputs: OutputOptions): Promise<void> {
   for (const kind of OUTPUTS) {
     const path = outputs[kind.key];
-    if (!path) continue;
-    if (!kind.possible(subject.result)) throw new SatcountError(`${subject.result.image.path}: ${kind.impossible} (${path})`);
-    await kind.write(path, subject, outputs);
+    if (path) await checkWritable(path);
+  }
+}
+
+/**
+ * Writes the requested output files all or nothing: each to a temporary name first, then all
+ * renamed into place (the result JSON last) once every one is written; a failure removes them all.
+ */
+export async function writeOutputs(subject: OutputSubject, outputs: OutputOptions): Promise<void> {
+  const staged: StagedFile[] = [];
+  try {
+    for (const kind of OUTPUTS) {
+      const path = outputs[kind.key];
+      if (!path) continue;
+      if (!kind.possible(subject.result)) throw new SatcountError(`${subject.result.image.path}: ${kind.impossible} (${path})`);
+      staged.push(await stageFile(path, (temp) => kind.write(temp, subject, outputs)));
+    }
+  } catch (e) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw e;
+  }
+  for (const [i, s] of staged.entries()) {
+    await s.commit().catch(async (e) => {
+      await Promise.all(staged.slice(i + 1).map((rest) => rest.discard()));
+      throw e;
+    });
   }
 }
 

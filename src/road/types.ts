@@ -26,9 +26,16 @@ export interface StitchReport {
 }
 
 /** A parsed road file: one or more polylines in the road's own CRS, in drawing order. */
+/** Settings a road file states in its features' properties (`satcount synth` writes them). */
+export interface RoadFileSettings {
+  driveSide?: 'right' | 'left';
+  queueHead?: 'start' | 'end';
+}
+
 export interface RoadInput {
   file: string;
   crs: RoadCrs;
+  settings: RoadFileSettings;
   /** Each part has ≥ 2 distinct vertices; consecutive duplicates are already removed. */
   parts: [number, number][][];
   /** Roads named by the kept lines ("name (ref)"): more than one asks the user to pick one. */

@@ -1,6 +1,6 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
-import { ensureDir, writeFileAtomic } from '../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import { SatcountError } from '../types.js';
 import { resolveSynthOptions, type SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
@@ -44,9 +44,10 @@ export async function writeScene(outPath: string, opts: SynthOptions, delivery?:
       throw new SatcountError(`synth: --tiles ${delivery.cols}x${delivery.rows} cuts a ${width}x${height} scene into tiles under 256 pixels`);
     }
   }
-  const scene = await renderScene(opts);
   const paths = scenePaths(outPath);
-  await ensureDir(dirname(paths.image));
+  // Checked before rendering (seconds for a large scene), and no folder is made for a mistyped path.
+  for (const p of Object.values(paths)) await checkWritable(p);
+  const scene = await renderScene(opts);
   const { raster } = scene;
   const spec = { bands: raster.bands, dtype: raster.dtype, epsg: scene.georef.epsg, nodata: raster.nodata, compressionLevel: 9 };
   const windowOf = (ox: number, oy: number) => (x0: number, y0: number, w: number, h: number) => {

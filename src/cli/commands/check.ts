@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { formatCheckTable } from '../../check/compare.js';
-import { runCheck } from '../../check/run.js';
 import { readCheckSpec, type CheckCase } from '../../check/spec.js';
 import { SatcountError } from '../../types.js';
 import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
@@ -38,6 +37,7 @@ export function checkCommand(signal: AbortSignal): Command {
     action(async (specPath: string, flags: { model?: string } & GlobalFlags) => {
       const logger = loggerFor(flags);
       const spec = readCheckSpec(specPath);
+      const { runCheck } = await import('../../check/run.js'); // the pipeline, loaded on use
       const report = await runCheck(spec, {
         optionsFor: (c) => {
           const f = caseFlags(specPath, c, { model: flags.model });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { formatTable, LABEL_FORMATS, runEval, type LabelFormat } from '../../eval/index.js';
+import { formatTable } from '../../eval/table.js';
+import { LABEL_FORMATS, type LabelFormat } from '../../eval/types.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveNumber, probability } from '../parse.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -39,6 +40,7 @@ Examples:
     action(async (paths: string[], flags: EvalFlags) => {
       const logger = loggerFor(flags);
       const { modelOverrides, model } = modelOptionsFrom(flags);
+      const { runEval } = await import('../../eval/run.js'); // the pipeline and sharp, loaded on use
       const { report } = await runEval(paths, {
         model,
         modelOverrides,
@@ -51,6 +53,7 @@ Examples:
         bands: flags.bands,
         maxMegapixels: flags.maxMegapixels,
         overlap: flags.overlap,
+        tileSize: flags.tileSize,
         out: flags.out,
         logger,
         signal,

@@ -12,6 +12,8 @@ export interface ImageCrs {
   earth: boolean;
   /** Human-readable name for notes and errors. */
   name: string;
+  /** Datum grids its definition names that satcount lacks: WGS84 positions are approximate (epsg.ts). */
+  droppedGrids: string[];
 }
 
 /** A CRS that could not be understood; `reason` completes "… has <reason>". */
@@ -41,7 +43,7 @@ function num(keys: GeoKeys, name: string): number | undefined {
 }
 
 /** Ellipsoid or datum part of a proj4 string, from the geographic GeoKeys. */
-function datumParams(keys: GeoKeys): { params: string; semiMajor: number } | CrsProblem {
+function datumParams(keys: GeoKeys): { params: string; semiMajor: number; droppedGrids: string[] } | CrsProblem {
   const geog = num(keys, 'GeographicTypeGeoKey');
   if (geog !== undefined && geog !== USER_DEFINED) {
     const base = lookupEpsg(geog);
@@ -50,14 +52,14 @@ function datumParams(keys: GeoKeys): { params: string; semiMajor: number } | Crs
       .split(/\s+/)
       .filter((p) => /^\+(datum|ellps|a|b|rf|R|towgs84|nadgrids|pm)=/.test(p))
       .join(' ');
-    return { params, semiMajor: num(keys, 'GeogSemiMajorAxisGeoKey') ?? EARTH_SEMI_MAJOR };
+    return { params, semiMajor: num(keys, 'GeogSemiMajorAxisGeoKey') ?? EARTH_SEMI_MAJOR, droppedGrids: base.droppedGrids };
   }
   const a = num(keys, 'GeogSemiMajorAxisGeoKey');
-  if (a === undefined) return { params: '+datum=WGS84', semiMajor: EARTH_SEMI_MAJOR };
+  if (a === undefined) return { params: '+datum=WGS84', semiMajor: EARTH_SEMI_MAJOR, droppedGrids: [] };
   const b = num(keys, 'GeogSemiMinorAxisGeoKey');
   const rf = num(keys, 'GeogInvFlatteningGeoKey');
-  if (rf !== undefined && rf > 0) return { params: `+a=${a} +rf=${rf}`, semiMajor: a };
-  return { params: `+a=${a} +b=${b ?? a}`, semiMajor: a };
+  if (rf !== undefined && rf > 0) return { params: `+a=${a} +rf=${rf}`, semiMajor: a, droppedGrids: [] };
+  return { params: `+a=${a} +b=${b ?? a}`, semiMajor: a, droppedGrids: [] };
 }
 
 function isProblem<T extends object>(v: T | CrsProblem): v is CrsProblem {
@@ -122,7 +124,7 @@ export function crsFromGeoKeys(keys: GeoKeys | null): ImageCrs | CrsProblem | nu
     if (projected !== undefined && projected !== USER_DEFINED) {
       const crs = lookupEpsg(projected);
       if (!crs) return { reason: `an unknown projected CRS EPSG:${projected}` };
-      return { epsg: `EPSG:${projected}`, proj4: crs.proj4, geographic: false, earth: true, name: crs.name };
+      return { epsg: `EPSG:${projected}`, proj4: crs.proj4, geographic: false, earth: true, name: crs.name, droppedGrids: crs.droppedGrids };
     }
     const datum = datumParams(keys);
     if (isProblem(datum)) return datum;
@@ -138,13 +140,14 @@ export function crsFromGeoKeys(keys: GeoKeys | null): ImageCrs | CrsProblem | nu
       geographic: false,
       earth: Math.abs(datum.semiMajor - EARTH_SEMI_MAJOR) < 50_000,
       name: citation,
+      droppedGrids: datum.droppedGrids,
     };
   }
   if (model === 2 || geographic !== undefined) {
     if (geographic !== undefined && geographic !== USER_DEFINED) {
       const crs = lookupEpsg(geographic);
       if (!crs) return { reason: `an unknown geographic CRS EPSG:${geographic}` };
-      return { epsg: `EPSG:${geographic}`, proj4: crs.proj4, geographic: true, earth: true, name: crs.name };
+      return { epsg: `EPSG:${geographic}`, proj4: crs.proj4, geographic: true, earth: true, name: crs.name, droppedGrids: crs.droppedGrids };
     }
     const datum = datumParams(keys);
     if (isProblem(datum)) return datum;
@@ -154,6 +157,7 @@ export function crsFromGeoKeys(keys: GeoKeys | null): ImageCrs | CrsProblem | nu
       geographic: true,
       earth: Math.abs(datum.semiMajor - EARTH_SEMI_MAJOR) < 50_000,
       name: typeof keys.GeogCitationGeoKey === 'string' ? keys.GeogCitationGeoKey : 'user-defined geographic CRS',
+      droppedGrids: datum.droppedGrids,
     };
   }
   return null;

@@ -6,6 +6,8 @@ export interface EpsgCrs {
   name: string;
   proj4: string;
   geographic: boolean;
+  /** Datum grid files the EPSG definition names and satcount does not ship (dropped from `proj4`). */
+  droppedGrids: string[];
 }
 
 interface EpsgIndexEntry {
@@ -29,11 +31,13 @@ export function lookupEpsg(code: number): EpsgCrs | null {
     const file = require.resolve(`epsg-index/s/${code}.json`);
     const entry = JSON.parse(readFileSync(file, 'utf8')) as EpsgIndexEntry;
     if (entry.proj4) {
+      const { def, grids } = withoutGridShift(entry.proj4.replace(/\s*\+type=crs\b/, ''));
       found = {
         code,
         name: entry.name,
-        proj4: entry.proj4.replace(/\s*\+type=crs\b/, ''),
+        proj4: def,
         geographic: entry.kind === 'CRS-GEOGCRS' || /\+proj=longlat\b/.test(entry.proj4),
+        droppedGrids: grids,
       };
     }
   } catch {
@@ -41,4 +45,17 @@ export function lookupEpsg(code: number): EpsgCrs | null {
   }
   cache.set(code, found);
   return found;
+}
+
+/**
+ * Drops `+nadgrids=` grid files (NAD27's NTv2_0.gsb, …) from a proj4 definition. satcount ships no
+ * grids, and proj4 without its mandatory grid fails every transform and prints the failure on
+ * stdout. Without the grid the datum falls back to its ellipsoid: WGS84 positions move by up to
+ * ~100 m, pixel sizes not at all. `@null` (no shift) is kept.
+ */
+export function withoutGridShift(def: string): { def: string; grids: string[] } {
+  const match = /\s*\+nadgrids=(\S+)/.exec(def);
+  if (!match || match[1] === '@null') return { def, grids: [] };
+  const grids = match[1].split(',').map((g) => g.replace(/^@/, '')).filter((g) => g !== 'null');
+  return { def: def.replace(match[0], ''), grids };
 }

@@ -72,6 +72,7 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
   return {
     info,
     georef: null,
+    grey: pick[0] === pick[1] && pick[1] === pick[2],
     notes: [`${path}: no georeferencing; outputs carry pixel coordinates only (--gsd ${opts.gsd ?? 'not given'} m)`],
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH, opts.maxMegapixels);

@@ -48,6 +48,7 @@ export function memorySource(path: string, image: RgbImage, gsd: number): Raster
     },
     georef: null,
     notes: [],
+    grey: false,
     readRgb: (win, outW, outH) =>
       resampleRgb(cropPadded(image, win), { offsetX: 0, offsetY: 0, stepX: win.width / outW, stepY: win.height / outH }, outW, outH),
     close: async () => undefined,

@@ -4,6 +4,17 @@ type BaseDecoderParameters = ConstructorParameters<typeof BaseDecoder>[0];
 
 type Decoder = Awaited<ReturnType<typeof getDecoder>>;
 
+/** Byte just past the last tile or strip of `image`: a file shorter than this was cut short. */
+export async function blockDataEnd(image: GeoTIFFImage): Promise<number> {
+  const fd = image.getFileDirectory();
+  const tiled = image.isTiled;
+  const offsets = ((await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) ?? []) as ArrayLike<number | bigint>;
+  const counts = ((await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) ?? []) as ArrayLike<number | bigint>;
+  let end = 0;
+  for (let i = 0; i < offsets.length; i++) end = Math.max(end, Number(offsets[i]) + Number(counts[i] ?? 0));
+  return end;
+}
+
 /** Thrown when a block lies beyond the end of the file (the caller names the file). */
 export class TruncatedError extends Error {}
 

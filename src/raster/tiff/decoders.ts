@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { addDecoder, BaseDecoder } from 'geotiff';
+import sharp from 'sharp';
 import { lzwDecode } from './lzw.js';
 
 /**
@@ -46,12 +47,31 @@ class FastLzwDecoder extends BaseDecoder {
   }
 }
 
+/**
+ * WebP tiles (compression 50001, GDAL's WEBP: NAIP and other COGs). geotiff decodes them with the
+ * browser's createImageBitmap, which Node lacks; libvips (sharp) links libwebp. Each tile is one
+ * whole WebP image of 3 (RGB) or 4 (RGBA) 8-bit samples, edge tiles padded to the full tile size.
+ */
+class SharpWebpDecoder extends BaseDecoder {
+  override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    const spp = this.parameters.samplesPerPixel ?? 3;
+    if (spp !== 3 && spp !== 4) throw new Error(`WebP tiles hold 3 or 4 bands; this image declares ${spp}`);
+    const image = sharp(new Uint8Array(buffer), { limitInputPixels: MAX_BLOCK_BYTES });
+    const { data, info } = await (spp === 4 ? image.ensureAlpha() : image.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== this.parameters.tileWidth || info.height !== this.parameters.tileHeight) {
+      throw new Error(`a WebP tile is ${info.width}×${info.height}, the image declares ${this.parameters.tileWidth}×${this.parameters.tileHeight}`);
+    }
+    return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  }
+}
+
 let registered = false;
 
-/** Replaces geotiff's DEFLATE (8, 32946) and LZW (5) decoders with fast ones, once per process. */
+/** Replaces geotiff's DEFLATE (8, 32946) and LZW (5) decoders with fast ones and its WebP (50001) one with one that runs in Node, once per process. */
 export function registerFastDecoders(): void {
   if (registered) return;
   registered = true;
   addDecoder([8, 32946], async () => ZlibDeflateDecoder, undefined, false);
   addDecoder(5, async () => FastLzwDecoder, undefined, false);
+  addDecoder(50001, async () => SharpWebpDecoder, undefined, false);
 }

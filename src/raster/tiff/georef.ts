@@ -77,6 +77,11 @@ export async function readTiffGeoreferencing(
   if (geoTransform && imageCrs && !earth) {
     notes.push(`${path}: CRS "${imageCrs.name}" is not on Earth; outputs carry pixel and image-CRS coordinates only, no WGS84`);
   }
+  if (georeferenced && imageCrs.droppedGrids.length > 0) {
+    notes.push(
+      `${path}: CRS ${imageCrs.epsg ?? imageCrs.name} shifts its datum with grid ${imageCrs.droppedGrids.join(', ')}, which satcount does not have; WGS84 positions may be off by up to ~100 m (pixel sizes are unaffected)`,
+    );
+  }
   if (geoTransform && !imageCrs && !crsProblem) notes.push(`${path}: has a geotransform but no CRS; treated as not georeferenced`);
 
   const crsProj4 = imageCrs?.proj4 ?? null;

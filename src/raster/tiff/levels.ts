@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs';
 import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
 import { fileSize, isUrl, openTiffFile } from '../sources/files.js';
-import { BlockCache, BlockReader } from './blocks.js';
+import { SatcountError } from '../../types.js';
+import { BlockCache, BlockReader, blockDataEnd } from './blocks.js';
 import { checkIfd } from './ifd-check.js';
 
-const CACHE_BYTES = 128 * 1024 * 1024;
+/**
+ * Default bound of the decoded-block cache: a whole row of 512² RGB blocks across a 40,000-pixel
+ * image (62 MB) with room to spare, so the next row of tiles, or a corridor's next window, finds
+ * the blocks it shares with the last ones still decoded.
+ */
+export const BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** One resolution of the image: the full-resolution IFD or an overview, with its mask if any. */
 export interface Level {
@@ -56,13 +62,14 @@ export async function findLevels(
   size: number | null,
   opened: GeoTIFF[],
   signal?: AbortSignal,
+  cacheBytes = BLOCK_CACHE_BYTES,
 ): Promise<Level[]> {
   const main = all[0];
   const width = main.getWidth();
   const height = main.getHeight();
   const spp = main.getSamplesPerPixel();
   const bits = main.getBitsPerSample(0);
-  const cache = new BlockCache(CACHE_BYTES);
+  const cache = new BlockCache(cacheBytes);
   const reader = (image: GeoTIFFImage, key: string, bytes: number | null) => new BlockReader(image, key, cache, bytes, signal);
   const masks: BlockReader[] = [];
   const overviews: BlockReader[] = [];
@@ -77,14 +84,18 @@ export async function findLevels(
       const t = await openTiffFile(ovr, signal);
       opened.push(t);
       const ovrSize = await fileSize(ovr);
-      (await images(t, ovrSize)).forEach((image, i) => overviews.push(reader(image, `x${i}`, ovrSize)));
+      const ovrImages = await images(t, ovrSize);
+      if (ovrSize !== null) await checkImagesInFile(ovr, ovrImages, ovrSize);
+      ovrImages.forEach((image, i) => overviews.push(reader(image, `x${i}`, ovrSize)));
     }
     const msk = `${path}.msk`;
     if (masks.length === 0 && existsSync(msk)) {
       const t = await openTiffFile(msk, signal);
       opened.push(t);
       const mskSize = await fileSize(msk);
-      (await images(t, mskSize)).forEach((image, i) => masks.push(reader(image, `k${i}`, mskSize)));
+      const mskImages = await images(t, mskSize);
+      if (mskSize !== null) await checkImagesInFile(msk, mskImages, mskSize);
+      mskImages.forEach((image, i) => masks.push(reader(image, `k${i}`, mskSize)));
     }
   }
   const maskFor = (w: number, h: number) => masks.find((m) => m.width === w && m.height === h) ?? null;
@@ -98,4 +109,18 @@ export async function findLevels(
     levels.push({ reader: o, mask, factorX: width / o.width, factorY: height / o.height });
   }
   return levels.sort((a, b) => a.factorX - b.factorX);
+}
+
+/**
+ * Every image of the file (overviews and masks too) must end inside it: an overview cut short
+ * would otherwise read as zeros whenever a run happens to use it. GDAL reports these as errors.
+ */
+export async function checkImagesInFile(path: string, all: GeoTIFFImage[], size: number): Promise<void> {
+  for (const [i, image] of all.entries()) {
+    const end = await blockDataEnd(image);
+    if (end > size) {
+      const which = i === 0 ? 'image data' : `overview or mask data (image ${i + 1})`;
+      throw new SatcountError(`${path}: truncated TIFF (${which} ends at byte ${end}, the file has ${size})`);
+    }
+  }
 }

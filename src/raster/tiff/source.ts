@@ -10,7 +10,7 @@ import { fileSize, openTiffFile } from '../sources/files.js';
 import { percentileStretch, type Stretch } from '../stretch.js';
 import { sampleArray, sampleBits } from './blocks.js';
 import { readTiffGeoreferencing } from './georef.js';
-import { findLevels, images, type Level } from './levels.js';
+import { checkImagesInFile, findLevels, images, type Level } from './levels.js';
 
 const PHOTOMETRIC = { whiteIsZero: 0, blackIsZero: 1, rgb: 2, palette: 3, mask: 4, ycbcr: 6 } as const;
 
@@ -71,7 +71,10 @@ async function buildSource(
   // independent of image size, so a 40000² COG is fine and a 10 KB file claiming 10⁶ × 10⁶
   // pixels fails on its first window or its missing data instead.
   const fd = main.getFileDirectory();
-  if (size !== null) await checkDataInFile(path, main, size);
+  if (size !== null) {
+    await checkDataInFile(path, main, size);
+    await checkImagesInFile(path, all, size);
+  }
   const spp = main.getSamplesPerPixel();
   // Zero samples (or zero bits) would make every block "complete" at 0 bytes: nothing to read.
   if (!(spp >= 1)) throw new SatcountError(`${path}: not a readable TIFF (it declares ${spp} samples per pixel)`);
@@ -102,7 +105,7 @@ async function buildSource(
   const nodata = nodataRaw === null || (Number.isNaN(nodataRaw) && format !== 3) ? null : nodataRaw;
 
   const geo = await readTiffGeoreferencing(path, main, opts.gsd, opts.allowNoGsd);
-  const levels = await findLevels(path, all, size, extras, opts.signal);
+  const levels = await findLevels(path, all, size, extras, opts.signal, opts.blockCacheBytes);
   const info: RasterInfo = {
     path,
     format: geo.geotiff ? 'geotiff' : 'tiff',
@@ -214,6 +217,7 @@ async function buildSource(
     info,
     georef,
     notes,
+    grey: bands.length === 1 && !colorMap,
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH);
       opts.signal?.throwIfAborted();
@@ -298,9 +302,6 @@ async function checkDataInFile(path: string, image: GeoTIFFImage, size: number):
       `${path}: unsupported layout (blocks of ${bw}×${bh} pixels, ${megapixels(blockBytes)} MB each; satcount decodes blocks of up to ${MAX_BLOCK_BYTES / 1024 ** 2} MiB)`,
     );
   }
-  let end = 0;
-  for (let i = 0; i < offsets.length; i++) end = Math.max(end, Number(offsets[i]) + Number(counts[i] ?? 0));
-  if (end > size) throw new SatcountError(`${path}: truncated TIFF (image data ends at byte ${end}, the file has ${size})`);
 }
 
 function concat(chunks: Float64Array[]): Float64Array {
