@@ -134,7 +134,22 @@ export interface Normalization {
   std: [number, number, number];
 }
 
-export type LayoutName = 'satcount-centernet' | 'yolov5' | 'yolov8' | 'yolo26';
+export type LayoutName = 'satcount-centernet' | 'yolov5' | 'yolov8' | 'yolov8-obb' | 'yolo26';
+
+/**
+ * Measured detection quality of a model for one class at one ground sample distance (metadata
+ * `quality`), from its validation sets: what a count's interval can be built from.
+ */
+export interface QualityEntry {
+  gsd_m: number;
+  class: string;
+  precision: number;
+  recall: number;
+  /** Vehicles of this class in the validation sets the figures come from. */
+  n_truth: number;
+  /** Which validation sets. */
+  set: string;
+}
 
 /** Effective model settings (metadata merged with command-line overrides). */
 export interface ModelInfo {
@@ -145,12 +160,16 @@ export interface ModelInfo {
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];
+  /** The classes counted as vehicles (a multi-class model's others are dropped before merging). */
+  vehicle_classes: string[];
   score_threshold: number;
   nms_iou: number;
   normalization: Normalization;
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Per-class, per-GSD precision and recall from the model's metadata; empty when it states none. */
+  quality: QualityEntry[];
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */

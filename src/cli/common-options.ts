@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { bandList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
+import { bandList, nameList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
 import { ROAD_DEFAULTS } from '../pipeline/road.js';
 
 /** Flags shared by every command that reads images and runs the model (CONTRACT.md "Common flags"). */
@@ -9,6 +9,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
     .option('--threshold <score>', 'minimum detection score (default: the model\'s)', probability)
+    .option('--vehicle-classes <names>', 'comma-separated model classes to count (default: those named car, truck, bus, van, small/large vehicle; all if none is)', nameList)
     .option('--nms-iou <iou>', 'overlap above which two boxes are one vehicle (default: the model\'s)', probability)
     .option('--overlap <pixels>', 'tile overlap in model pixels (default: the model\'s)', nonNegativeNumber)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
@@ -41,6 +42,7 @@ export interface ModelFlags {
   gsd?: number;
   bands?: number[];
   threshold?: number;
+  vehicleClasses?: string[];
   nmsIou?: number;
   overlap?: number;
   maxMegapixels?: number;
@@ -55,6 +57,12 @@ export function modelOptionsFrom(flags: ModelFlags) {
     bands: flags.bands,
     overlap: flags.overlap,
     maxMegapixels: flags.maxMegapixels,
-    modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
+    modelOverrides: {
+      score_threshold: flags.threshold,
+      vehicle_classes: flags.vehicleClasses,
+      nms_iou: flags.nmsIou,
+      threads: flags.threads,
+      gsd_m: flags.modelGsd,
+    },
   };
 }

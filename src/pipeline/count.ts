@@ -45,7 +45,14 @@ export interface SceneRun {
 }
 
 export async function openDetector(opts: CountOptions): Promise<Detector> {
-  return opts.detector ?? loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
+  if (opts.detector) return opts.detector;
+  const detector = await loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
+  const { classes, vehicle_classes } = detector.info;
+  if (vehicle_classes.length < classes.length) {
+    const ignored = classes.filter((c) => !vehicle_classes.includes(c));
+    opts.logger?.info({ counted: vehicle_classes, ignored }, `counting ${vehicle_classes.join(', ')}; ignoring the model's other classes: ${ignored.join(', ')}`);
+  }
+  return detector;
 }
 
 export function effectiveGsd(source: RasterSource, override: number | undefined): number {
