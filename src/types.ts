@@ -1,3 +1,5 @@
+import type { LayoutName } from './detect/layout-names.js';
+
 /**
  * Types at the seams between pipeline stages. Every coordinate type names its space, so a pixel
  * can never be passed where metres or degrees are meant:
@@ -113,7 +115,7 @@ export interface RoadPlacement {
   lane: number;
 }
 
-/** One entry of `detections` in the result JSON (see CONTRACT.md). */
+/** One entry of `detections` in the result JSON (schema/result.schema.json, $defs/detection). */
 export interface Detection {
   id: number;
   class: string;
@@ -134,7 +136,7 @@ export interface Normalization {
   std: [number, number, number];
 }
 
-export type LayoutName = 'satcount-centernet' | 'yolov5' | 'yolov8' | 'yolov8-obb' | 'yolo26';
+export type { LayoutName };
 
 /**
  * Measured detection quality of a model for one class at one ground sample distance (metadata
@@ -157,6 +159,8 @@ export interface ModelInfo {
   name: string;
   /** Metres per pixel the model was trained at. */
   gsd_m: number;
+  /** Pixel sizes its accuracy was measured on (finest, coarsest); [gsd_m, gsd_m] when its metadata states none. */
+  gsd_range_m: [finest: number, coarsest: number];
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];
@@ -170,6 +174,8 @@ export interface ModelInfo {
   trained_on: string | null;
   /** Per-class, per-GSD precision and recall from the model's metadata; empty when it states none. */
   quality: QualityEntry[];
+  /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
+  size_multiple: number | null;
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */
@@ -185,7 +191,7 @@ export interface Georef {
 }
 
 /**
- * An error a user caused (bad input, bad model, bad usage). `exitCode` follows CONTRACT.md:
+ * An error a user caused (bad input, bad model, bad usage). `exitCode` follows the README's exit codes:
  * 2 bad usage or input, 3 model problem. The message is one line naming the file and the problem.
  */
 export class SatcountError extends Error {
@@ -195,5 +201,34 @@ export class SatcountError extends Error {
   ) {
     super(message);
     this.name = 'SatcountError';
+  }
+}
+
+/** Library options a SettingsError can name, as a library caller spells them. */
+export type OptionName =
+  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap' | 'tileSize'
+  | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
+  | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
+  | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';
+
+/**
+ * A bad or missing setting. The message names the option as a library caller spells it
+ * (`options.gsd`); the CLI asks for it with its own flag name instead (`--gsd`).
+ *
+ * @example new SettingsError('gsd', (name) => `scene.png: has no georeferencing; pass ${name} <metres per pixel>`)
+ */
+export class SettingsError extends SatcountError {
+  constructor(
+    readonly option: OptionName,
+    private readonly say: (name: string) => string,
+    exitCode: 2 | 3 = 2,
+  ) {
+    super(say(`options.${option}`), exitCode);
+    this.name = 'SettingsError';
+  }
+
+  /** The message with the option called `name`. */
+  messageFor(name: string): string {
+    return this.say(name);
   }
 }

@@ -52,6 +52,6 @@ describe('batch summaries', () => {
 
   it('writes a CSV row per image with the error message quoted', () => {
     const csv = summaryCsv(makeSummary('x', [failedRow('/b.tif', 'bad, "truncated"')]));
-    expect(csv.split('\n')[1]).toBe('/b.tif,failed,,,,,,,,,"bad, ""truncated"""');
+    expect(csv.split('\n')[1]).toBe('/b.tif,failed,,,,,,,,,"bad, ""truncated""",');
   });
 });

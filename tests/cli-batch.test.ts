@@ -57,9 +57,9 @@ describe('satcount batch', () => {
     expect(JSON.parse(readFileSync(join(out, 'b.geojson'), 'utf8')).features).toHaveLength(2);
 
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('image,status,total,on_road,forward,backward,queue_length_m,vehicles_estimated,seconds,result,error');
+    expect(csv[0]).toBe('image,status,total,on_road,forward,backward,queue_length_m,vehicles_estimated,seconds,result,error,warnings');
     expect(csv).toHaveLength(5);
-    expect(csv[2]).toMatch(/outputs\/a\.tif,ok,1,.*,a\.json,$/);
+    expect(csv[2]).toMatch(/outputs\/a\.tif,ok,1,.*,a\.json,,$/);
     expect(tempFiles(out)).toEqual([]);
   });
 
@@ -177,7 +177,7 @@ describe('satcount batch', () => {
     for (const row of s.rows) expect(JSON.parse(readFileSync(join(merged, row.result), 'utf8')).counts.total).toBe(row.total);
     const csv = readFileSync(join(merged, 'summary.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(7);
-    expect(csv[6]).toMatch(/f\.tif,ok,6,.*shard-\d\/f\.json,$/);
+    expect(csv[6]).toMatch(/f\.tif,ok,6,.*shard-\d\/f\.json,,$/);
 
     const toStdout = await satcount(['summary', ...outs]);
     expect(toStdout.code).toBe(0);

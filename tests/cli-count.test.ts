@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { satcount } from './helpers/cli.js';
+import { ROOT, satcount } from './helpers/cli.js';
 import { hasGdal } from './helpers/gdal.js';
 import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
@@ -40,6 +40,7 @@ describe('satcount count', () => {
 
   it('georeferences detections: image CRS and WGS84 lon/lat, and writes GeoJSON, CSV and overlay', async () => {
     const out = join(dir, 'geo');
+    mkdirSync(out);
     const r = await satcount([
       'count', tif, '--model', BLOB_MODEL, '--out', join(out, 'r.json'), '--geojson', join(out, 'r.geojson'),
       '--csv', join(out, 'r.csv'), '--overlay', join(out, 'r.png'), '--quiet',
@@ -99,6 +100,8 @@ describe('satcount count: bad input', () => {
     ['a model that is not ONNX', ['count', tif, '--model', join(dir, 'model.onnx')], 3, /model\.onnx: not an ONNX model/],
     ['a model with outputs of no known layout', ['count', tif, '--model', new URL('./models/unknown-layout.onnx', import.meta.url).pathname], 3, /unknown output layout.*heatmap \[/],
     ['a bad flag value', ['count', tif, '--threshold', '7'], 2, /threshold/],
+    ['a profile plot without a road', ['count', tif, '--model', BLOB_MODEL, '--profile-plot', join(dir, 'never.png')], 2, /^satcount: --profile-plot applies to the road analysis; it needs --road <geojson>$/m],
+    ['an overlap beyond half the tile', ['count', tif, '--model', BLOB_MODEL, '--overlap', '5000'], 2, /^satcount: --overlap 5000: must be ≥ 0 and under half the model's 256-pixel tile/m],
     ['an unknown flag', ['count', tif, '--frobnicate'], 2, /unknown option/],
   ];
   beforeAll(() => {
@@ -124,11 +127,44 @@ describe('satcount count: bad input', () => {
     expect(oneLine(r.stderr)[0]).toMatch(/blocker/);
   });
 
-  it('creates a missing output folder', async () => {
+  it('takes --tile-size a model accepts, and refuses one it does not, in one line', async () => {
+    // The shipped model takes any multiple of 32: a fixture's queue counted on 320 px tiles (the
+    // last of each row and column shrunk to what is left) against the default 1024 px tiles.
+    const fixture = join(ROOT, 'fixtures', 'border-queue.tif');
+    const wide = await satcount(['count', fixture, '--json', '--quiet']);
+    const narrow = await satcount(['count', fixture, '--tile-size', '320', '--json', '--quiet']);
+    expect(wide.code).toBe(0);
+    expect(narrow.code).toBe(0);
+    const a = JSON.parse(wide.stdout);
+    const b = JSON.parse(narrow.stdout);
+    expect(a.params.tile_size).toEqual([1024, 1024]);
+    expect(b.params.tile_size).toEqual([320, 320]);
+    expect(b.timing.tiles).toBeGreaterThan(a.timing.tiles);
+    expect(a.counts.total).toBeGreaterThan(100);
+    // Seams fall elsewhere and each tile sees other context, so a borderline car may go either way.
+    expect(Math.abs(b.counts.total - a.counts.total)).toBeLessThanOrEqual(Math.ceil(a.counts.total * 0.02));
+    const centres = (r: { detections: { center_px: number[] }[] }) => r.detections.map((d) => d.center_px);
+    const matched = centres(b).filter(([x, y]) => centres(a).some(([u, v]) => Math.hypot(x - u, y - v) < 1.5));
+    expect(matched.length).toBeGreaterThanOrEqual(b.counts.total * 0.97);
+
+    // Along a road, smaller tiles infer fewer pixels outside the corridor.
+    const road = await satcount(['count', fixture, '--road', join(ROOT, 'fixtures', 'border-queue.road.geojson'), '--json', '--quiet']);
+    expect(JSON.parse(road.stdout).params.tile_size).toEqual([512, 512]);
+
+    const odd = await satcount(['count', tif, '--tile-size', '500', '--quiet']);
+    expect(odd.code).toBe(2);
+    expect(oneLine(odd.stderr)).toEqual([expect.stringMatching(/--tile-size 500: the model takes tile sides that are multiples of 32/)]);
+    const fixed = await satcount(['count', tif, '--model', BLOB_MODEL, '--tile-size', '512', '--quiet']);
+    expect(fixed.code).toBe(2);
+    expect(oneLine(fixed.stderr)).toEqual([expect.stringMatching(/--tile-size 512: the model's input is fixed at 256x256/)]);
+  });
+
+  it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {
     const out = join(dir, 'new', 'deeper', 'r.json');
     mkdirSync(join(dir, 'new'), { recursive: true });
-    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out, '--quiet']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8')).counts.total).toBe(squares.length);
+    const r = await satcount(['count', png, '--gsd', '0.3', '--model', BLOB_MODEL, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`satcount: cannot write ${out}: folder ${join(dir, 'new', 'deeper')} does not exist\n`);
+    expect(existsSync(join(dir, 'new', 'deeper'))).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ describe('satcount info', () => {
     const r = await satcount(['info', join(dir, 'geo.tif'), '--json']);
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
-    expect(Object.keys(info).sort()).toEqual(['bands', 'crs', 'dtype', 'georeferenced', 'gsd_m', 'height', 'nodata', 'overviews', 'tiled', 'width']);
+    expect(Object.keys(info).sort()).toEqual(['bands', 'crs', 'dtype', 'footprint_lonlat', 'georeferenced', 'gsd_m', 'height', 'nodata', 'overviews', 'tiled', 'width']);
     expect(info).toMatchObject({ width: 300, height: 200, bands: 3, dtype: 'uint8', crs: 'EPSG:32633', georeferenced: true, tiled: true });
     expect(info.gsd_m).toBeCloseTo(0.3, 2);
   });
@@ -85,6 +85,8 @@ describe('satcount info', () => {
 describe('satcount synth', () => {
   it('writes a georeferenced scene, its road and its truth; the same seed gives the same truth', async () => {
     const args = (out: string) => ['synth', '--out', out, '--seed', '5', '--size', '500x300', '--queue-length', '100', '--quiet'];
+    // synth makes no folders (issue 15 item 7): the test does.
+    for (const d of ['a', 'b']) mkdirSync(join(dir, d), { recursive: true });
     const a = await satcount(args(join(dir, 'a', 's.tif')), { timeoutMs: 120_000 });
     const b = await satcount(args(join(dir, 'b', 's.tif')), { timeoutMs: 120_000 });
     expect(a.code).toBe(0);

@@ -7,6 +7,8 @@ import { decodeYolo26, decodeYolov5, decodeYolov8, decodeYolov8Obb } from '../sr
 import { resolveLayout } from '../src/detect/layouts.js';
 import { settingsFromMetadata } from '../src/detect/metadata.js';
 import { loadModel, type Detector } from '../src/detect/model.js';
+import { DEFAULT_MODEL_PATH } from '../src/pipeline/model-path.js';
+import { openRaster } from '../src/raster/open.js';
 import { fillInput, normalizationTables } from '../src/detect/normalize.js';
 import { readOnnxHeader } from '../src/detect/onnx-proto.js';
 import { parsePyLiteral } from '../src/detect/pyliteral.js';
@@ -16,7 +18,7 @@ import { SatcountError, type TileDetection } from '../src/types.js';
 const MODELS = join(import.meta.dirname, 'models');
 const model = (name: string) => join(MODELS, name);
 const scratch = mkdtempSync(join(tmpdir(), 'satcount-detect-'));
-const params = { inputWidth: 64, inputHeight: 64, scoreThreshold: 0.25 };
+const params = { inputWidth: 64, inputHeight: 64, score_threshold: 0.25 };
 
 function tensor(name: string, dims: number[], fill: (i: number) => number = () => 0): OutputTensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -294,7 +296,30 @@ describe('loadModel and detect (onnxruntime)', () => {
 
   test('a tile of the wrong size is a programming error', async () => {
     const d = await load(model('blob-centernet.onnx'));
-    await expect(d.detect(new Uint8Array(128 * 128 * 3), 128, 128)).rejects.toThrow(RangeError);
+    expect(d.info.size_multiple).toBeNull();
+    await expect(d.detect(new Uint8Array(128 * 128 * 3), 128, 128)).rejects.toThrow(/takes 256x256/);
+  });
+
+  test('a model with a dynamic input detects on any tile whose sides are multiples of 32, in that tile\'s pixels', async () => {
+    const d = await load(DEFAULT_MODEL_PATH);
+    expect(d.info).toMatchObject({ input_size: [512, 512], size_multiple: 32 });
+    // A queue of cars from a fixture: the whole 512² window, then its 384×224 top-left corner.
+    const source = await openRaster(join(import.meta.dirname, '..', 'fixtures', 'border-queue.tif'));
+    const big = await source.readRgb({ x: 0, y: 120, width: 512, height: 512 }, 512, 512);
+    const small = await source.readRgb({ x: 0, y: 120, width: 384, height: 224 }, 384, 224);
+    await source.close();
+    const all = await d.detect(big.data, 512, 512);
+    const part = await d.detect(small.data, 384, 224);
+    // Cars well inside the corner (away from its cut edges) are found at the same places in both.
+    const inside = (det: { box: number[] }) => det.box[2] < 384 - 32 && det.box[3] < 224 - 32;
+    const whole = all.filter(inside).map(centre);
+    const cut = part.filter(inside).map(centre);
+    expect(whole.length).toBeGreaterThan(10);
+    // The model sees ~100 px of context, so a car near the cut may score either side of the threshold.
+    const near = (a: number[], list: number[][]) => list.some((b) => Math.hypot(a[0] - b[0], a[1] - b[1]) < 1);
+    expect(cut.every((c) => near(c, whole))).toBe(true);
+    expect(whole.filter((c) => near(c, cut)).length).toBeGreaterThanOrEqual(whole.length - 1);
+    await expect(d.detect(new Uint8Array(100 * 96 * 3), 100, 96)).rejects.toThrow(/multiples of 32/);
   });
 
   test('YOLOv5 without metadata: defaults, generated class names, NMS drops the shifted duplicate', async () => {
@@ -355,7 +380,7 @@ describe('loadModel and detect (onnxruntime)', () => {
 
   test('a model without gsd_m is refused unless one is given', async () => {
     const e = await modelFailure(() => loadModel(model('yolov5-plain.onnx')));
-    expect(e.message).toBe(`${model('yolov5-plain.onnx')}: model has no gsd_m in its metadata; pass --model-gsd <metres per pixel>`);
+    expect(e.message).toBe(`${model('yolov5-plain.onnx')}: model has no gsd_m in its metadata; pass options.modelOverrides.gsd_m <metres per pixel>`);
   });
 
   test('an unknown output layout names the shapes it saw', async () => {

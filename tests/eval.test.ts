@@ -279,7 +279,7 @@ describe('evaluate', () => {
   it('needs a pixel size when neither image, labels nor option give one and nothing is labelled', async () => {
     const path = join(dir, 'empty.png');
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toFile(path);
-    await expect(evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles }, async () => [])).rejects.toThrow(/give --gsd/);
+    await expect(evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles }, async () => [])).rejects.toThrow(/give options.gsd/);
     const report = await evaluate([{ path, labels: { boxes: [], gsd_m: null } }], { classes: vehicles, gsd: 0.3 }, async () => []);
     expect(report.images[0]).toMatchObject({ gt: 0, detected: 0, f1: null, count_error_pct: null, gsd_source: 'option' });
   });
@@ -294,6 +294,28 @@ describe('evaluate', () => {
     expect(report.images[0].area_km2).toBeCloseTo(0.005);
     expect(report.totals.fp_per_km2).toBeCloseTo(400);
     expect(formatTable(report)).toMatch(/field\.png\s+0\s+2\s+0\s+2\s+0\s+0\.000\s+-\s+0\.000\s+\+2\s+-\s+400\s+0\.500/);
+  });
+
+  it('treats hand labels marked doubtful as do-not-care: no TP, FP or miss from them, and says so', async () => {
+    const path = join(dir, 'lot.png');
+    await sharp({ create: { width: 100, height: 100, channels: 3, background: '#333' } }).png().toFile(path);
+    // training/labels/ layout: one COCO file per image, "doubtful": true on what the labeller could not decide.
+    const coco = {
+      images: [{ id: 1, file_name: 'lot.png', width: 100, height: 100 }],
+      categories: [{ id: 1, name: 'car' }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [10, 10, 15, 7], iscrowd: 0, doubtful: false },
+        { id: 2, image_id: 1, category_id: 1, bbox: [40, 10, 15, 7], iscrowd: 0, doubtful: true },
+        { id: 3, image_id: 1, category_id: 1, bbox: [70, 10, 15, 7], iscrowd: 0, doubtful: true },
+      ],
+    };
+    const source = await openLabels(await folder('doubtful', { 'lot.json': JSON.stringify(coco) }));
+    const labels = await source.forImage({ path, width: 100, height: 100 });
+    // Found: the sure car and the first doubtful one; the second doubtful one is not found.
+    const detect = async () => [det([10, 10, 25, 17], 0.9), det([40, 10, 55, 17], 0.6)];
+    const report = await evaluate([{ path, labels }], { classes: vehicles, gsd: 0.3 }, detect);
+    expect(report.images[0]).toMatchObject({ gt: 1, detected: 1, tp: 1, fp: 0, fn: 0, ignored: 1, f1: 1 });
+    expect(formatTable(report)).toMatch(/1 detections on ignored labels not counted/);
   });
 });
 

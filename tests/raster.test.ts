@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
 import sharp, { type TiffOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crsFromGeoKeys } from '../src/raster/crs.js';
-import { groundGsd, metresPerDegree } from '../src/raster/gsd.js';
-import { createGeoref } from '../src/raster/georef.js';
+import { crsFromGeoKeys } from '../src/raster/geo/crs.js';
+import { groundGsd, metresPerDegree } from '../src/raster/geo/gsd.js';
+import { createGeoref } from '../src/raster/geo/georef.js';
 import { publicInfo } from '../src/raster/info.js';
-import { lzwDecode } from '../src/raster/lzw.js';
+import { lzwDecode } from '../src/raster/tiff/lzw.js';
 import { openRaster, type OpenOptions, type RasterSource } from '../src/raster/open.js';
 import { percentileStretch } from '../src/raster/stretch.js';
-import { fitAffine, geoTransformFromTags } from '../src/raster/transform.js';
+import { fitAffine, geoTransformFromTags } from '../src/raster/geo/transform.js';
 import { SatcountError, type RasterInfo } from '../src/types.js';
 
 let dir: string;
@@ -82,7 +82,7 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
     const px = pattern(40, 30);
     const file = writeUtm('rgb.tif', px, 40, 30);
     await withSource(file, {}, async (s) => {
-      expect(publicInfo(s.info)).toEqual({
+      expect(publicInfo(s.info, s.georef)).toEqual({
         width: 40,
         height: 30,
         bands: 3,
@@ -93,7 +93,13 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
         nodata: null,
         tiled: false,
         overviews: 0,
+        footprint_lonlat: expect.any(Array),
       });
+      // The footprint runs counter-clockwise from the upper left: west edge first, then the south.
+      const [ul, ll, lr, ur] = publicInfo(s.info, s.georef).footprint_lonlat!;
+      expect(ll[1]).toBeLessThan(ul[1]);
+      expect(lr[0]).toBeGreaterThan(ll[0]);
+      expect(ur[1]).toBeCloseTo(ul[1], 4);
       const img = await s.readRgb({ x: 0, y: 0, width: 40, height: 30 }, 40, 30);
       expect(img.valid).toBeNull();
       expect(Buffer.from(img.data).equals(Buffer.from(px))).toBe(true);
@@ -151,7 +157,7 @@ describe('GeoTIFF basics (uint8 RGB, strips)', () => {
       expect(Array.from(img.data.subarray(0, 6))).toEqual([77, 77, 77, 77, 77, 77]);
     });
     const e = await refusal(file, { bands: [1, 2, 5] });
-    expect(e.message).toMatch(/--bands 1,2,5 is out of range; the image has 4 band/);
+    expect(e.message).toMatch(/options.bands 1,2,5 is out of range; the image has 4 band/);
   });
 
   it('treats an alpha band (ExtraSamples=2) as the validity mask, for RGBA and grey+alpha', async () => {
@@ -307,7 +313,7 @@ describe('PNG and JPEG with --gsd', () => {
       expect((edge.valid as Uint8Array)[15]).toBe(0);
     });
     const e = await refusal(png);
-    expect(e.message).toBe(`${png}: has no georeferencing; pass --gsd <metres per pixel>`);
+    expect(e.message).toBe(`${png}: has no georeferencing; pass options.gsd <metres per pixel>`);
     // `satcount info` opens it anyway and reports the pixel size as unknown.
     await withSource(png, { allowNoGsd: true }, async (s) => expect(s.info.gsd_m).toBeNull());
 
@@ -325,7 +331,7 @@ describe('PNG and JPEG with --gsd', () => {
     const file = join(dir, 'plain.tif');
     await sharp(pattern(20, 20), { raw: { width: 20, height: 20, channels: 3 } }).tiff().toFile(file);
     const e = await refusal(file);
-    expect(e.message).toMatch(/has no georeferencing; pass --gsd/);
+    expect(e.message).toMatch(/has no georeferencing; pass options.gsd/);
     await withSource(file, { allowNoGsd: true }, async (s) => expect(publicInfo(s.info)).toMatchObject({ gsd_m: null, georeferenced: false }));
   });
 });
@@ -399,7 +405,7 @@ describe('bad input: one line naming the file, exit code 2', () => {
     const file = writeUtm('mp.tif', pattern(100, 100), 100, 100);
     await withSource(file, { maxMegapixels: 0.005 }, async (s) => {
       await expect(s.readRgb({ x: 0, y: 0, width: 50, height: 50 }, 50, 50)).resolves.toMatchObject({ width: 50 });
-      await expect(s.readRgb({ x: 0, y: 0, width: 100, height: 100 }, 10, 10)).rejects.toThrow(/mp\.tif: a 100×100 window is beyond --max-megapixels 0\.005/);
+      await expect(s.readRgb({ x: 0, y: 0, width: 100, height: 100 }, 10, 10)).rejects.toThrow(/mp\.tif: a 100×100 window is beyond options.maxMegapixels 0\.005/);
     });
   });
 });

@@ -69,7 +69,7 @@ describe('metric frame', () => {
   it('needs --road-crs pixel for a pixel-only image', () => {
     const image = pixelImage(100, 100, 0.3);
     const road = parseRoad(JSON.stringify({ type: 'LineString', coordinates: [[44.5, 40.1], [44.51, 40.1]] }), 'r.geojson');
-    expect(() => buildRoadModel(road, makeFrame(image), image)).toThrow(/--road-crs pixel/);
+    expect(() => buildRoadModel(road, makeFrame(image), image)).toThrow(/options.road.crs pixel/);
   });
 });
 

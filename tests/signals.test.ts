@@ -68,6 +68,7 @@ function expectInterrupted(r: { code: number | null; stderr: string; stdout: str
 describe('signals', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s during count detection: exit 130, one line, no output file', async (signal) => {
     const out = join(root, `count-${signal}`);
+    mkdirSync(out);
     const run = start(['count', BIG, '--out', join(out, 'r.json'), '--overlay', join(out, 'r.png')]);
     // The first log line (the no-georeferencing notice) comes once the image and model are open.
     await run.until((stderr) => stderr.trim().length > 0);
@@ -79,6 +80,7 @@ describe('signals', () => {
 
   it('SIGTERM while count writes a large overlay removes its temp file', async () => {
     const out = join(root, 'count-overlay');
+    mkdirSync(out);
     const run = start(['count', BIG, '--overlay', join(out, 'r.png'), '--quiet']);
     await run.until(tempIn(out));
     run.kill('SIGTERM');

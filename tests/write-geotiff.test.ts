@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../src/raster/write-geotiff.js';
+import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../src/raster/tiff/write-geotiff.js';
+import { removePendingTempFiles } from '../src/io/atomic.js';
 import { hasGdal } from './helpers/gdal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-wgt-'));
@@ -103,7 +104,23 @@ describe('writeGeoTiff', () => {
     };
     await expect(writeGeoTiff(p, { ...utm, overviews: [] }, failing)).rejects.toThrow('source went away');
     expect(existsSync(p)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.startsWith('broken'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('broken'))).toEqual([]);
+  });
+
+  it('writes through a temp file the signal handler removes, so an interrupted synth leaves nothing', async () => {
+    const p = join(dir, 'interrupted.tif');
+    const seen: string[][] = [];
+    const interruptedMidWrite = () => {
+      seen.push(readdirSync(dir).filter((f) => f.includes('interrupted')));
+      removePendingTempFiles(); // what SIGINT/SIGTERM run before exiting
+      seen.push(readdirSync(dir).filter((f) => f.includes('interrupted')));
+      throw new Error('interrupted');
+    };
+    await expect(writeGeoTiff(p, { ...utm, overviews: [] }, interruptedMidWrite)).rejects.toThrow('interrupted');
+    expect(seen[0]).toHaveLength(1);
+    expect(seen[0][0]).toMatch(/\.tmp$/);
+    expect(seen[1]).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('interrupted'))).toEqual([]);
   });
 
   it.skipIf(!hasGdal)('is read by gdalinfo: size, CRS, tiling, compression, overviews, nodata; BigTIFF too', async () => {

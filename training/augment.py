@@ -40,7 +40,8 @@ def sensor(img, rng, blur_sigma, noise_sigma, jpeg_q):
 def simulate_gsd(img, src_gsd, sim_gsd, model_gsd=0.3, blur_sigma=0.6, noise_sigma=2.0, jpeg_q=85, seed=0):
     """The fixed, deterministic degradation used for validation (and documented for
     `satcount eval --simulate-gsd`): INTER_AREA to sim_gsd, Gaussian blur sigma 0.6 px,
-    noise sigma 2 DN, JPEG q85 (all at sim_gsd), then bilinear to the model's GSD.
+    noise sigma 2 DN, JPEG q85 (all at sim_gsd), then bilinear to the model's GSD. These values
+    mirror src/optics/sensor.ts (SENSOR), the sensor model synth and eval share; change both together.
     Returns the image and the scale factor from source pixels to model pixels."""
     rng = np.random.default_rng(seed)
     low = sensor(resample(img, src_gsd / sim_gsd), rng, blur_sigma, noise_sigma, jpeg_q)

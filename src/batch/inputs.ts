@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { SatcountError } from '../types.js';
-import { isBatchOutputImage } from './names.js';
-import { isUrl } from '../raster/source.js';
+import { isBatchOutputImage } from '../report/outputs.js';
+import { isUrl } from '../raster/sources/files.js';
 
 export const IMAGE_EXTENSIONS = ['tif', 'tiff', 'png', 'jpg', 'jpeg'];
 

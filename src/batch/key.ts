@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelInfo } from '../types.js';
 import type { RunOptions } from '../pipeline/run.js';
-import { isUrl } from '../raster/source.js';
+import { isUrl } from '../raster/sources/files.js';
 
 
 /** Size and modification time stand in for content: hashing every input would cost a full read. */
@@ -21,7 +21,7 @@ async function fileStamp(path: string): Promise<string> {
 export function resultSettings(run: Omit<RunOptions, 'detector' | 'onProgress'>, model: ModelInfo): Record<string, unknown> {
   const { logger: _logger, signal: _signal, model: _model, modelOverrides, road, ...rest } = run;
   const { threads: _threads, ...overrides } = modelOverrides ?? {};
-  const { profilePlot: _plot, path: _road, ...roadSettings } = road ?? { path: '' };
+  const { path: _road, ...roadSettings } = road ?? { path: '' };
   return {
     ...rest,
     overrides,

@@ -1,5 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
-import { ensureDir, tempFileOwner } from '../report/atomic.js';
+import { makeOutputDir, tempFileOwner } from '../io/atomic.js';
 import { join } from 'node:path';
 
 function processAlive(pid: number): boolean {
@@ -18,7 +18,7 @@ function processAlive(pid: number): boolean {
  * another batch may be writing into the same folder.
  */
 export async function prepareOutDir(dir: string): Promise<void> {
-  await ensureDir(dir);
+  await makeOutputDir(dir);
   for (const name of await readdir(dir)) {
     const pid = tempFileOwner(name);
     if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(dir, name), { force: true });

@@ -1,25 +1,20 @@
 import { access, readFile, rm } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
-import { loadModel } from '../detect/model.js';
-import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
+import { modelPathOf, openDetector } from '../pipeline/detectors.js';
+import { checkRunOptions, resolveOverlap } from '../pipeline/settings.js';
 import type { CountResult } from '../pipeline/result.js';
-import { runCount, writeOutputs, type RunOptions } from '../pipeline/run.js';
+import { runCount, type RunOptions } from '../pipeline/run.js';
+import { batchFiles, OUTPUTS, writeOutputs, type OutputKey, type OutputKind, type OutputOptions } from '../report/outputs.js';
 import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
 import { resultSettings, runKey } from './key.js';
-import { imageFiles, outputStems, type ImageFiles } from './names.js';
+import { outputStems } from './names.js';
 import { prepareOutDir } from './outdir.js';
 import { failedRow, makeSummary, rowFromResult, writeSummary, type Summary, type SummaryRow } from './summary.js';
 
-export interface BatchOutputs {
-  geojson?: boolean;
-  geojsonBoxes?: boolean;
-  csv?: boolean;
-  overlay?: boolean;
-  /** A density profile plot per image (needs a road). */
-  profilePlot?: boolean;
-}
+/** Extra per-image outputs beside the result JSON, by output kind (report/outputs.ts). */
+export type BatchOutputs = Partial<Record<Exclude<OutputKey, 'out'>, boolean>> & { geojsonBoxes?: boolean };
 
 export interface BatchOptions {
   inputs: string[];
@@ -33,6 +28,8 @@ export interface BatchOptions {
   logger: Logger;
   signal?: AbortSignal;
   onImageDone?: (row: SummaryRow, done: number, total: number) => void;
+  /** How an image's error reads in the summary; default its message (the CLI names flags instead of options). */
+  describeError?: (e: SatcountError) => string;
 }
 
 type BatchResult = CountResult & { batch?: { key?: string } };
@@ -44,28 +41,27 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The extra outputs asked for that this result can have (no GeoJSON without georeferencing). */
+function extras(outputs: BatchOutputs, r: CountResult): OutputKind[] {
+  return OUTPUTS.filter((k) => k.key !== 'out' && outputs[k.key as keyof BatchOutputs] && k.possible(r));
+}
+
 /** The earlier result, if it was made from the same key and every extra file asked for is there. */
-async function upToDate(files: ImageFiles, key: string, outputs: BatchOutputs): Promise<BatchResult | null> {
+async function upToDate(files: Record<OutputKey, string>, key: string, outputs: BatchOutputs): Promise<BatchResult | null> {
   let r: BatchResult;
   try {
-    r = JSON.parse(await readFile(files.result, 'utf8')) as BatchResult;
+    r = JSON.parse(await readFile(files.out, 'utf8')) as BatchResult;
   } catch {
     return null;
   }
   if (r.batch?.key !== key) return null;
-  const wanted = [
-    outputs.geojson && r.image?.georeferenced ? files.geojson : null,
-    outputs.csv ? files.csv : null,
-    outputs.overlay ? files.overlay : null,
-    outputs.profilePlot && r.profile ? files.profilePlot : null,
-  ].filter((f): f is string => f !== null);
-  for (const f of wanted) if (!(await exists(f))) return null;
+  for (const k of extras(outputs, r)) if (!(await exists(files[k.key]))) return null;
   return r;
 }
 
 /** One line naming the image, whatever the error looked like. */
-function failureMessage(image: string, e: unknown): string {
-  const raw = e instanceof SatcountError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+function failureMessage(image: string, e: unknown, describe: (e: SatcountError) => string = (x) => x.message): string {
+  const raw = e instanceof SatcountError ? describe(e) : `internal error: ${(e as Error)?.message ?? e}`;
   const line = raw.split('\n')[0];
   return line.includes(image) || line.includes(basename(image)) ? line : `${image}: ${line}`;
 }
@@ -79,9 +75,16 @@ const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode 
  * A model problem stops the batch with that error; so does an abort.
  */
 export async function runBatch(o: BatchOptions): Promise<Summary> {
+  checkRunOptions(o.run);
   await prepareOutDir(o.outDir);
-  const modelPath = resolve(o.run.model ?? DEFAULT_MODEL_PATH);
-  const detector = await loadModel(modelPath, o.run.modelOverrides);
+  const modelPath = modelPathOf(o.run);
+  const detector = await openDetector({ ...o.run, model: modelPath });
+  try {
+    resolveOverlap(o.run.overlap, detector.info);
+  } catch (e) {
+    await detector.close();
+    throw e;
+  }
   const stems = outputStems(o.inputs);
   const settings = resultSettings(o.run, detector.info);
   const rows: SummaryRow[] = [];
@@ -90,38 +93,30 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
 
   const one = async (image: string): Promise<SummaryRow> => {
     const stem = stems.get(image)!;
-    const files = imageFiles(o.outDir, stem);
+    const files = batchFiles(o.outDir, stem);
     const key = await runKey(image, modelPath, o.run.road?.path, settings);
     if (!o.force) {
       const prev = await upToDate(files, key, o.outputs);
-      if (prev) return rowFromResult(image, 'skipped', basename(files.result), prev);
+      if (prev) return rowFromResult(image, 'skipped', basename(files.out), prev);
     }
     // An earlier result must not outlive a recount that fails or is cut short: its presence with
     // this key would mark the image done. Its side files go too, so none disagree with the result.
     await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
     try {
-      const road = o.run.road && { ...o.run.road, profilePlot: o.outputs.profilePlot ? files.profilePlot : undefined };
-      const run = await runCount(image, { ...o.run, road, detector });
+      const run = await runCount(image, { ...o.run, detector });
       try {
         const result = { ...run.result, batch: { key } };
-        await writeOutputs(
-          { ...run, result },
-          {
-            geojson: o.outputs.geojson && run.source.georef ? files.geojson : undefined,
-            geojsonBoxes: o.outputs.geojsonBoxes,
-            csv: o.outputs.csv ? files.csv : undefined,
-            overlay: o.outputs.overlay ? files.overlay : undefined,
-          },
-        );
-        // The result JSON goes last: its presence with a matching key is what marks an image done.
-        await writeOutputs({ ...run, result, road: null }, { out: files.result });
-        return rowFromResult(image, 'ok', basename(files.result), result);
+        const paths: OutputOptions = { geojsonBoxes: o.outputs.geojsonBoxes, out: files.out };
+        for (const k of extras(o.outputs, result)) paths[k.key] = files[k.key];
+        // writeOutputs writes the result JSON last: its presence with a matching key marks an image done.
+        await writeOutputs({ ...run, result }, paths);
+        return rowFromResult(image, 'ok', basename(files.out), result);
       } finally {
         await run.close();
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || isModelProblem(e)) throw e;
-      const message = failureMessage(image, e);
+      const message = failureMessage(image, e, o.describeError);
       o.logger.debug({ image, err: e }, message);
       return failedRow(image, message);
     }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { CountResult } from '../pipeline/result.js';
 import { csvRow } from '../report/csv.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { SatcountError } from '../types.js';
 
 export type RowStatus = 'ok' | 'skipped' | 'failed';
@@ -21,6 +21,8 @@ export interface SummaryRow {
   queue_length_m: number | null;
   vehicles_estimated: number | null;
   seconds: number | null;
+  /** The result's `warnings[]` (pixel size, grey input, …): a batch must not bury them. */
+  warnings: string[];
 }
 
 export interface Summary {
@@ -46,11 +48,12 @@ export function rowFromResult(image: string, status: RowStatus, resultFile: stri
     queue_length_m: longest ? longest.length_m : r.counts.by_direction ? 0 : null,
     vehicles_estimated: longest ? longest.vehicles_estimated : null,
     seconds: status === 'ok' ? r.timing.total_s : null,
+    warnings: r.warnings ?? [],
   };
 }
 
 export function failedRow(image: string, error: string): SummaryRow {
-  return { image, status: 'failed', error, result: null, total: null, on_road: null, forward: null, backward: null, queue_length_m: null, vehicles_estimated: null, seconds: null };
+  return { image, status: 'failed', error, result: null, total: null, on_road: null, forward: null, backward: null, queue_length_m: null, vehicles_estimated: null, seconds: null, warnings: [] };
 }
 
 export function makeSummary(version: string, rows: SummaryRow[]): Summary {
@@ -59,10 +62,12 @@ export function makeSummary(version: string, rows: SummaryRow[]): Summary {
   return { satcount: version, images: sorted.length, ok: n('ok'), skipped: n('skipped'), failed: n('failed'), rows: sorted };
 }
 
-const COLUMNS: (keyof SummaryRow)[] = ['image', 'status', 'total', 'on_road', 'forward', 'backward', 'queue_length_m', 'vehicles_estimated', 'seconds', 'result', 'error'];
+const COLUMNS: (keyof SummaryRow)[] = ['image', 'status', 'total', 'on_road', 'forward', 'backward', 'queue_length_m', 'vehicles_estimated', 'seconds', 'result', 'error', 'warnings'];
 
 export function summaryCsv(s: Summary): string {
-  return [COLUMNS.join(','), ...s.rows.map((r) => csvRow(COLUMNS.map((c) => r[c])))].join('\n') + '\n';
+  // Summaries written before `warnings` existed lack it (satcount summary merges old folders).
+  const cell = (r: SummaryRow, c: keyof SummaryRow) => (c === 'warnings' ? (r.warnings ?? []).join('; ') : r[c]);
+  return [COLUMNS.join(','), ...s.rows.map((r) => csvRow(COLUMNS.map((c) => cell(r, c))))].join('\n') + '\n';
 }
 
 export async function writeSummary(dir: string, s: Summary): Promise<void> {

@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { countCommand } from './commands/count.js';
@@ -6,7 +7,23 @@ import { batchCommand, summaryCommand } from './commands/batch.js';
 import { checkCommand } from './commands/check.js';
 import { evalCommand } from './commands/eval.js';
 import { synthCommand } from './commands/synth.js';
+import { removePendingTempFiles } from '../io/atomic.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
+
+/**
+ * commander's usage errors in satcount's style: one `satcount: …` line (exit 2 comes from main).
+ * "error: option '--threshold <score>' argument '2' is invalid. expected …" becomes
+ * "satcount: --threshold 2: expected …"; a "(Did you mean …?)" hint joins the same line.
+ */
+export function usageErrorLine(message: string): string {
+  const text = message.replace(/^error: /, '').trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const invalid = /^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(text);
+  return `satcount: ${invalid ? `${invalid[1]} ${invalid[2]}: ${invalid[3]}` : text}\n`;
+}
+
+function writeUsageError(message: string, write: (s: string) => void): void {
+  write(usageErrorLine(message));
+}
 
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command('satcount')
@@ -15,8 +32,9 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--json', 'print the result JSON on stdout, nothing else there')
     .option('--quiet', 'log warnings and errors only')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON (default: text on a terminal, JSON otherwise)').choices(['text', 'json']))
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: writeUsageError })
     .addHelpText(
       'after',
       `
@@ -35,12 +53,38 @@ Examples:
   program.addCommand(evalCommand(signal));
   program.addCommand(synthCommand());
   for (const sub of program.commands) {
-    sub.configureHelp({ showGlobalOptions: true }).showHelpAfterError('(run with --help for usage)');
+    sub.configureHelp({ showGlobalOptions: true }).configureOutput({ outputError: writeUsageError });
   }
   return program;
 }
 
+/**
+ * stdout carries only the result (`--json` is piped into jq and files). Libraries that print
+ * anyway (proj4 reports missing datum grids with console.log) are sent to stderr.
+ */
+function keepStdoutForResults(): void {
+  const toStderr = (...args: unknown[]) => void process.stderr.write(format(...args) + '\n');
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
+/**
+ * `satcount count … --json | head -c 50`: once the reader has gone, the rest of the output has
+ * nowhere to go. End quietly, as git and gdalinfo do, with the code the run had (0 if it had
+ * none yet), and no temp files left behind.
+ */
+function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    removePendingTempFiles();
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  keepStdoutForResults();
+  endQuietlyOnClosedStdout();
   const controller = new AbortController();
   installSignalHandlers(controller);
   const program = buildProgram(controller.signal);

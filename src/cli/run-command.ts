@@ -1,24 +1,51 @@
-import { removePendingTempFiles } from '../report/atomic.js';
-import { SatcountError } from '../types.js';
-import { createLogger, type Logger } from '../log.js';
+import { removePendingTempFiles } from '../io/atomic.js';
+import { SatcountError, SettingsError, type OptionName } from '../types.js';
+import { createLogger, defaultLogFormat, type LogFormat, type Logger } from '../log.js';
 
 export interface GlobalFlags {
   quiet?: boolean;
   logLevel?: string;
+  logFormat?: LogFormat;
   json?: boolean;
 }
 
-/** Exit codes of CONTRACT.md, plus 70 for an internal error (a bug: please report it). */
+/** Exit codes as the README lists them ("Exit codes and errors"), plus 70 for an internal error (a bug: please report it). */
 export const EXIT = { ok: 0, regression: 1, badInput: 2, model: 3, batchFailures: 4, internal: 70, interrupted: 130 } as const;
 
 export function loggerFor(flags: GlobalFlags): Logger {
-  return createLogger(flags.logLevel ?? (flags.quiet ? 'warn' : 'info'));
+  return createLogger(flags.logLevel ?? (flags.quiet ? 'warn' : 'info'), flags.logFormat ?? defaultLogFormat(Boolean(process.stderr.isTTY)));
+}
+
+/** The flag that sets each library option a SettingsError can name. */
+const FLAG_FOR: Record<OptionName, string> = {
+  gsd: '--gsd',
+  bands: '--bands',
+  maxMegapixels: '--max-megapixels',
+  overlap: '--overlap',
+  tileSize: '--tile-size',
+  'modelOverrides.gsd_m': '--model-gsd',
+  'modelOverrides.score_threshold': '--threshold',
+  'modelOverrides.nms_iou': '--nms-iou',
+  'modelOverrides.threads': '--threads',
+  'road.crs': '--road-crs',
+  'road.corridor_m': '--corridor',
+  'road.maxGap_m': '--max-gap',
+  'road.profileBin_m': '--profile-bin',
+  iou: '--iou',
+  simulateGsd: '--simulate-gsd',
+  classes: '--classes',
+  labelFormat: '--label-format',
+};
+
+/** An error's message as the CLI user should read it: options named by their flags. */
+export function userMessage(e: SatcountError): string {
+  return e instanceof SettingsError ? e.messageFor(FLAG_FOR[e.option]) : e.message;
 }
 
 /** One line on stderr for a failure; a stack trace only at debug level. */
 export function reportError(e: unknown, flags: GlobalFlags): number {
   if (e instanceof SatcountError) {
-    process.stderr.write(`satcount: ${e.message}\n`);
+    process.stderr.write(`satcount: ${userMessage(e)}\n`);
     if (flags.logLevel === 'debug' || flags.logLevel === 'trace') process.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }

@@ -37,7 +37,7 @@ export function decodeCenternet(
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       const v = best[i];
-      if (v < p.scoreThreshold || !isPeak(best, w, h, x, y, v)) continue;
+      if (v < p.score_threshold || !isPeak(best, w, h, x, y, v)) continue;
       const cx = (x + offset.data[i]) * sx;
       const cy = (y + offset.data[cells + i]) * sy;
       const bw = wh.data[i];

@@ -13,7 +13,7 @@ export function decodeYolov5(out: OutputTensor, p: DecodeParams): TileDetection[
   for (let i = 0; i < n; i++) {
     const row = i * k;
     const obj = d[row + 4];
-    if (obj < p.scoreThreshold) continue; // class scores are ≤ 1, so the product cannot reach it
+    if (obj < p.score_threshold) continue; // class scores are ≤ 1, so the product cannot reach it
     let cls = 0;
     let clsScore = d[row + 5];
     for (let c = 1; c < k - 5; c++) {
@@ -23,7 +23,7 @@ export function decodeYolov5(out: OutputTensor, p: DecodeParams): TileDetection[
       }
     }
     const score = obj * clsScore;
-    if (score < p.scoreThreshold) continue;
+    if (score < p.score_threshold) continue;
     dets.push({ box: centreBox(d[row], d[row + 1], d[row + 2], d[row + 3]), score, classIndex: cls });
   }
   return dets;
@@ -59,7 +59,7 @@ function bestClassColumns(d: Float32Array, nc: number, n: number, threshold: num
 export function decodeYolov8(out: OutputTensor, p: DecodeParams): TileDetection[] {
   const [, k, n] = out.dims;
   const d = out.data;
-  return bestClassColumns(d, k - 4, n, p.scoreThreshold).map(({ i, score, classIndex }) => ({
+  return bestClassColumns(d, k - 4, n, p.score_threshold).map(({ i, score, classIndex }) => ({
     box: centreBox(d[i], d[n + i], d[2 * n + i], d[3 * n + i]),
     score,
     classIndex,
@@ -74,7 +74,7 @@ export function decodeYolo26(out: OutputTensor, p: DecodeParams): TileDetection[
   for (let i = 0; i < m; i++) {
     const row = i * 6;
     const score = d[row + 4];
-    if (!(score >= p.scoreThreshold)) continue;
+    if (!(score >= p.score_threshold)) continue;
     dets.push({ box: [d[row], d[row + 1], d[row + 2], d[row + 3]], score, classIndex: Math.round(d[row + 5]) });
   }
   return dets;
@@ -88,7 +88,7 @@ export function decodeYolo26(out: OutputTensor, p: DecodeParams): TileDetection[
 export function decodeYolov8Obb(out: OutputTensor, p: DecodeParams): TileDetection[] {
   const [, k, n] = out.dims;
   const d = out.data;
-  return bestClassColumns(d, k - 5, n, p.scoreThreshold).map(({ i, score, classIndex }) => {
+  return bestClassColumns(d, k - 5, n, p.score_threshold).map(({ i, score, classIndex }) => {
     const w = d[2 * n + i];
     const h = d[3 * n + i];
     const a = d[(k - 1) * n + i];

@@ -1,4 +1,5 @@
-import type { LayoutName, TileDetection } from '../types.js';
+import type { TileDetection } from '../types.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { decodeCenternet } from './decode-centernet.js';
 import { decodeYolo26, decodeYolov5, decodeYolov8, decodeYolov8Obb } from './decode-yolo.js';
 import type { DecodeParams, OutputTensor } from './tensor.js';
@@ -65,9 +66,10 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
 };
 
 /** Order tried when nothing names the layout: the most specific shapes first. */
-const AUTO_ORDER: readonly LayoutName[] = ['satcount-centernet', 'yolo26', 'yolov8', 'yolov5'];
 /** Every layout, in the order tried among those a model's metadata allows. */
-const ALL_ORDER: readonly LayoutName[] = ['satcount-centernet', 'yolo26', 'yolov8-obb', 'yolov8', 'yolov5'];
+const ALL_ORDER: readonly LayoutName[] = LAYOUT_NAMES;
+/** Order tried when nothing names the layout: shapes alone cannot tell yolov8-obb from yolov8. */
+const AUTO_ORDER: readonly LayoutName[] = LAYOUT_NAMES.filter((n) => n !== 'yolov8-obb');
 
 export interface ResolvedLayout {
   name: LayoutName;

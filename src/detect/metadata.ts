@@ -1,12 +1,14 @@
-import { SatcountError, type LayoutName, type Normalization, type QualityEntry } from '../types.js';
+import { SatcountError, type Normalization, type QualityEntry } from '../types.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { parsePyLiteral, type PyValue } from './pyliteral.js';
 
-export const LAYOUT_NAMES: readonly LayoutName[] = ['satcount-centernet', 'yolov5', 'yolov8', 'yolov8-obb', 'yolo26'];
 
 /** Model settings one metadata convention states; anything it does not state is left out. */
 export interface MetadataSettings {
   name?: string;
   gsd_m?: number;
+  /** Pixel sizes (metres, finest and coarsest) the model's accuracy was measured on. */
+  gsd_range_m?: [finest: number, coarsest: number];
   input_size?: [w: number, h: number];
   layout?: LayoutName;
   /** Layouts a convention allows when it names a family rather than one layout; shapes decide. */
@@ -91,6 +93,13 @@ function fromSatcount(raw: string, path: string): MetadataSettings {
   if (m.gsd_m !== undefined) {
     if (!positive(m.gsd_m)) fail(path, `gsd_m must be a positive number of metres, got ${JSON.stringify(m.gsd_m)}`);
     out.gsd_m = m.gsd_m;
+  }
+  if (m.gsd_range_m !== undefined) {
+    const r = m.gsd_range_m;
+    if (!Array.isArray(r) || r.length !== 2 || !positive(r[0]) || !positive(r[1]) || r[0] > r[1]) {
+      fail(path, `gsd_range_m must be [finest, coarsest] metres per pixel, got ${JSON.stringify(r)}`);
+    }
+    out.gsd_range_m = [r[0], r[1]];
   }
   if (m.input_size !== undefined) {
     out.input_size = size(m.input_size) ?? fail(path, `input_size must be [width, height], got ${JSON.stringify(m.input_size)}`);

@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { isVehicleName, sameClassName } from '../eval/classes.js';
-import { nms } from '../merge/boxes.js';
-import { SatcountError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
+import { nms } from '../geom/boxes.js';
+import { SatcountError, SettingsError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
 import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
 import { settingsFromMetadata, type MetadataSettings } from './metadata.js';
 import { fillInput, normalizationTables } from './normalize.js';
@@ -31,7 +31,8 @@ export interface Detector {
   /** Name of the model's single input. */
   inputName: string;
   /**
-   * Detects on one tile of exactly the model's input size, given as interleaved RGB bytes.
+   * Detects on one tile given as interleaved RGB bytes: of exactly the model's input size, or for
+   * a model with a dynamic input, of any size whose sides are multiples of `info.size_multiple`.
    * Returns boxes in model pixels, above the score threshold, after per-tile class-agnostic NMS.
    * Inference runs one tile at a time, in call order. Calling for the next tile before awaiting
    * the current one overlaps its normalisation, and the current tile's decoding, with inference.
@@ -51,6 +52,8 @@ const DEFAULT_OVERLAP_FRACTION = 0.125;
 const MAX_DEFAULT_THREADS = 4;
 /** Largest model input side; detectors use 256 to 2048. */
 const MAX_INPUT_SIDE = 8192;
+/** A model with a dynamic input takes tiles whose sides are multiples of this (YOLO's and CenterNet's largest stride). */
+const DYNAMIC_SIZE_MULTIPLE = 32;
 
 function modelError(path: string, problem: string): SatcountError {
   return new SatcountError(`${path}: ${problem}`, 3);
@@ -162,6 +165,12 @@ function classList(given: string[] | undefined, count: number | null): string[] 
  * tile, class names `class_<i>`. A model whose ground sample distance is unknown is refused
  * (exit 3) unless `overrides.gsd_m` gives it, because tiles at a guessed scale count wrongly.
  */
+/**
+ * The shipped model's metadata predates `gsd_range_m`: its card (models/README.md) reports
+ * held-out accuracy at 0.3 and 0.5 m, and 0.25 m is resampled to 0.3 with no loss measured.
+ */
+const SHIPPED_MODEL = { name: 'satcount-vehicles', gsd_range_m: [0.25, 0.5] as [number, number] };
+
 export async function loadModel(path: string, overrides: ModelOverrides = {}): Promise<Detector> {
   const bytes = await readModelFile(path);
   let metadata: Record<string, string>;
@@ -193,11 +202,14 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
   try {
     const inputName = checkInput(path, session);
     const [width, height] = chooseInputSize(path, session, overrides.input_size ?? settings.input_size);
-    // Two input buffers, so a caller may prepare the next tile while the current one is inferred.
-    const inputs = [0, 1].map(() => {
-      const data = new Float32Array(3 * width * height);
-      return { data, tensor: new ort.Tensor('float32', data, [1, 3, height, width]) };
-    });
+    const dynamic = staticInputSize(session.inputMetadata[0]) === null;
+    // Two input slots, so a caller may prepare the next tile while the current one is inferred.
+    // Each grows to the largest tile it has held; a tile's tensor views the front of its slot.
+    const slots = [0, 1].map(() => new Float32Array(3 * width * height));
+    const tensorIn = (k: number, w: number, h: number) => {
+      if (slots[k].length < 3 * w * h) slots[k] = new Float32Array(3 * w * h);
+      return new ort.Tensor('float32', slots[k].subarray(0, 3 * w * h), [1, 3, h, w]);
+    };
     let runSeconds = 0;
     const run = async (tensor: ort.Tensor): Promise<OutputTensor[]> => {
       const t0 = performance.now();
@@ -205,25 +217,27 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       try {
         result = await session.run({ [inputName]: tensor });
       } catch (e) {
-        throw modelError(path, `inference failed at ${width}x${height}: ${firstLine(e)}`);
+        throw modelError(path, `inference failed at ${tensor.dims[3]}x${tensor.dims[2]}: ${firstLine(e)}`);
       } finally {
         runSeconds += (performance.now() - t0) / 1000;
       }
       return toOutputs(path, session.outputNames, result);
     };
 
-    const warm = await run(inputs[0].tensor);
+    const warm = await run(tensorIn(0, width, height));
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
     const gsd_m = overrides.gsd_m ?? settings.gsd_m;
-    if (gsd_m === undefined) throw modelError(path, 'model has no gsd_m in its metadata; pass --model-gsd <metres per pixel>');
+    if (gsd_m === undefined) throw new SettingsError('modelOverrides.gsd_m', (n) => `${path}: model has no gsd_m in its metadata; pass ${n} <metres per pixel>`, 3);
     const tileSide = Math.min(width, height);
     const overlap = settings.tile_overlap ?? Math.round(tileSide * (settings.tileOverlapFraction ?? DEFAULT_OVERLAP_FRACTION));
 
     const classes = classList(overrides.classes ?? settings.classes, layout.numClasses);
+    const name = settings.name ?? basename(path).replace(/\.onnx$/i, '');
     const info: ModelInfo = {
       path,
-      name: settings.name ?? basename(path).replace(/\.onnx$/i, ''),
+      name,
       gsd_m,
+      gsd_range_m: settings.gsd_range_m ?? (name === SHIPPED_MODEL.name ? SHIPPED_MODEL.gsd_range_m : [gsd_m, gsd_m]),
       input_size: [width, height],
       layout: layout.name,
       classes,
@@ -235,15 +249,18 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       tile_overlap: Math.min(overlap, Math.ceil(tileSide / 2) - 1),
       trained_on: settings.trained_on ?? null,
       quality: settings.quality ?? [],
+      size_multiple: dynamic ? DYNAMIC_SIZE_MULTIPLE : null,
     };
 
     const tables = normalizationTables(info.normalization);
     const decoder = LAYOUTS[layout.name];
-    const params = { inputWidth: width, inputHeight: height, scoreThreshold: info.score_threshold };
     // Other classes (a plane, a ship) are dropped before suppression, so they cannot hide a vehicle.
     const counted = new Set(info.vehicle_classes.map((c) => classes.indexOf(c)));
     const vehiclesOnly = (dets: TileDetection[]) => (counted.size === classes.length ? dets : dets.filter((d) => counted.has(d.classIndex)));
-    const decode = (outputs: OutputTensor[]) => nms(vehiclesOnly(decoder.decode(layout.outputs.map((i) => outputs[i]), params)), info.nms_iou);
+    const decode = (outputs: OutputTensor[], inputWidth: number, inputHeight: number) =>
+      nms(vehiclesOnly(decoder.decode(layout.outputs.map((i) => outputs[i]), { inputWidth, inputHeight, score_threshold: info.score_threshold })), info.nms_iou);
+    const takes = (w: number, h: number) =>
+      dynamic ? [w, h].every((v) => Number.isInteger(v) && v > 0 && v % DYNAMIC_SIZE_MULTIPLE === 0 && v <= MAX_INPUT_SIDE) : w === width && h === height;
 
     // Runs go in call order, one at a time. A call fills its buffer as soon as the run two calls
     // back (the last one to use that buffer) is done, and decodes while the next call runs.
@@ -254,13 +271,20 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       info,
       inputName,
       detect(rgb, w, h) {
-        if (w !== width || h !== height) return Promise.reject(new RangeError(`detect: tile is ${w}x${h}, model input is ${width}x${height}`));
+        if (!takes(w, h)) {
+          const wants = dynamic ? `sides that are multiples of ${DYNAMIC_SIZE_MULTIPLE} up to ${MAX_INPUT_SIDE}` : `${width}x${height}`;
+          return Promise.reject(new RangeError(`detect: tile is ${w}x${h}, the model takes ${wants}`));
+        }
         const k = turn;
         turn = 1 - turn;
-        const filled = bufferFree[k].then(() => fillInput(rgb, w * h, info.normalization.order, tables, inputs[k].data));
-        const ran = Promise.all([filled, lastRun]).then(() => run(inputs[k].tensor));
+        const filled = bufferFree[k].then(() => {
+          const tensor = tensorIn(k, w, h);
+          fillInput(rgb, w * h, info.normalization.order, tables, tensor.data as Float32Array);
+          return tensor;
+        });
+        const ran = Promise.all([filled, lastRun]).then(([tensor]) => run(tensor));
         lastRun = bufferFree[k] = ran.catch(() => undefined);
-        return ran.then(decode);
+        return ran.then((outputs) => decode(outputs, w, h));
       },
       sessionSeconds: () => runSeconds,
       close: () => session.release(),

@@ -11,7 +11,7 @@ export interface DecodeParams {
   inputWidth: number;
   inputHeight: number;
   /** Keep candidates scoring at least this. */
-  scoreThreshold: number;
+  score_threshold: number;
 }
 
 export function shapeText(o: Pick<OutputTensor, 'name' | 'dims'>): string {

@@ -1,4 +1,4 @@
-import { SatcountError } from '../types.js';
+import { SettingsError } from '../types.js';
 import type { ClassFilter } from './types.js';
 
 /**
@@ -29,19 +29,19 @@ export function classFilter(spec: string | undefined, classNames: readonly strin
   }
   const [list, target, extra] = spec.split('=');
   if (extra !== undefined || (target !== undefined && normalise(target) !== 'vehicle')) {
-    throw new SatcountError(`--classes ${spec}: expected a list of classes, optionally followed by "=vehicle"`);
+    throw new SettingsError('classes', (n) => `${n} ${spec}: expected a list of classes, optionally followed by "=vehicle"`);
   }
   const tokens = list.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  if (tokens.length === 0) throw new SatcountError(`--classes ${spec}: no class given`);
+  if (tokens.length === 0) throw new SettingsError('classes', (n) => `${n} ${spec}: no class given`);
   const known = classNames ? new Set(classNames.map(normalise)) : null;
   const chosen = tokens.map((t) => {
     if (/^\d+$/.test(t) && classNames) {
       const name = classNames[Number(t)];
-      if (name === undefined) throw new SatcountError(`--classes ${spec}: index ${t} is beyond the ${classNames.length} label classes`);
+      if (name === undefined) throw new SettingsError('classes', (n) => `${n} ${spec}: index ${t} is beyond the ${classNames.length} label classes`);
       return name;
     }
     if (known && !known.has(normalise(t)) && !/^\d+$/.test(t)) {
-      throw new SatcountError(`--classes ${spec}: "${t}" is not a label class (${classNames!.join(', ')})`);
+      throw new SettingsError('classes', (n) => `${n} ${spec}: "${t}" is not a label class (${classNames!.join(', ')})`);
     }
     return t;
   });

@@ -1,21 +1,10 @@
 import sharp from 'sharp';
-import { SatcountError, type RgbImage } from '../types.js';
+import { jpegRoundTrip, SENSOR } from '../optics/sensor.js';
+import { createRng } from '../random/prng.js';
+import { SettingsError, type RgbImage } from '../types.js';
 
 /**
- * The fixed satellite sensor model behind `--simulate-gsd`, applied at the destination pixel
- * size. The same central values as the training pipeline's validation degradation
- * (training/augment.py `simulate_gsd`), so eval measures the conditions the model was tuned for.
- */
-export const SENSOR = {
-  /** Gaussian point-spread function, sigma in destination pixels. */
-  blurSigma_px: 0.6,
-  /** Additive Gaussian sensor noise, sigma in digital numbers (0–255). */
-  noiseSigma_dn: 2,
-  jpegQuality: 85,
-} as const;
-
-/**
- * Degrades an aerial image to `dstGsd` metres per pixel as a satellite would see it: an
+ * Degrades an aerial image to `dstGsd` metres per pixel as a satellite would see it (optics/sensor.ts): an
  * anti-aliased downsample by srcGsd / dstGsd, optical blur, sensor noise from a seeded generator
  * (the same seed gives the same bytes), and a JPEG round-trip. Labels follow with
  * `box * scale` (the rounding of the output size moves them by under a pixel at the far edge).
@@ -29,10 +18,10 @@ export async function degradeToGsd(
   seed = 0,
 ): Promise<{ image: RgbImage; scale: number }> {
   if (!(srcGsd > 0) || !(dstGsd > 0)) {
-    throw new SatcountError(`--simulate-gsd: pixel sizes must be positive (source ${srcGsd} m, target ${dstGsd} m)`);
+    throw new SettingsError('simulateGsd', (n) => `${n}: pixel sizes must be positive (source ${srcGsd} m, target ${dstGsd} m)`);
   }
   if (dstGsd < srcGsd) {
-    throw new SatcountError(`--simulate-gsd ${dstGsd} is finer than the image's ${fmt(srcGsd)} m per pixel: it can only coarsen`);
+    throw new SettingsError('simulateGsd', (n) => `${n} ${dstGsd} is finer than the image's ${fmt(srcGsd)} m per pixel: it can only coarsen`);
   }
   const scale = srcGsd / dstGsd;
   const width = Math.max(1, Math.round(rgb.width * scale));
@@ -47,13 +36,12 @@ export async function degradeToGsd(
     .raw()
     .toBuffer();
   addNoise(blurred, SENSOR.noiseSigma_dn, seed);
-  const jpeg = await sharp(blurred, { raw: { width, height, channels: 3 } }).jpeg({ quality: SENSOR.jpegQuality }).toBuffer();
-  const data = await sharp(jpeg).raw().toBuffer();
-  return { image: { width, height, data: new Uint8Array(data), valid: await resizeMask(rgb, width, height) }, scale };
+  const data = await jpegRoundTrip(blurred, width, height);
+  return { image: { width, height, data, valid: await resizeMask(rgb, width, height) }, scale };
 }
 
 function addNoise(px: Uint8Array, sigma: number, seed: number): void {
-  const random = mulberry32(seed);
+  const random = createRng(seed).next;
   for (let i = 0; i < px.length; i += 2) {
     // Box–Muller gives two independent normals per pair of uniforms.
     const r = sigma * Math.sqrt(-2 * Math.log(1 - random()));
@@ -61,18 +49,6 @@ function addNoise(px: Uint8Array, sigma: number, seed: number): void {
     px[i] = clampByte(px[i] + r * Math.cos(t));
     if (i + 1 < px.length) px[i + 1] = clampByte(px[i + 1] + r * Math.sin(t));
   }
-}
-
-/** Small, fast, seedable PRNG (uniform in [0, 1)); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Nearest-neighbour, so a pixel stays either valid or not. */

@@ -1,7 +1,7 @@
-import { SatcountError, type PixelBox } from '../types.js';
+import { SettingsError, type PixelBox } from '../types.js';
 import { degradeToGsd } from './degrade.js';
 import { estimateGsdFromLabels } from './gsd.js';
-import { loadPlainImage, type LoadedImage } from './load.js';
+import { loadImage, type LoadedImage } from './load.js';
 import { matchDetections } from './match.js';
 import { countError, scores, summarize } from './metrics.js';
 import type { ClassFilter, DetectFn, EvalReport, GsdSource, ImageLabels, ImageRow, LabelBox } from './types.js';
@@ -23,7 +23,7 @@ export interface EvalOptions {
   gsd?: number | null;
   /** Seed of the simulated sensor noise; default 0. */
   seed?: number;
-  /** Decodes an image; default: PNG/JPEG/TIFF through sharp, without a pixel size. */
+  /** Decodes an image; default: the raster reader, as `count` reads it. */
   load?: (path: string) => Promise<LoadedImage>;
   log?: (message: string) => void;
 }
@@ -37,9 +37,9 @@ export interface EvalOptions {
  */
 export async function evaluate(images: readonly EvalImage[], opts: EvalOptions, detect: DetectFn): Promise<EvalReport> {
   const iouThreshold = opts.iou ?? DEFAULT_IOU;
-  if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new SatcountError(`--iou ${iouThreshold}: expected a number in (0, 1]`);
+  if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new SettingsError('iou', (n) => `${n} ${iouThreshold}: expected a number in (0, 1]`);
   const simulate = opts.simulateGsd ?? null;
-  const load = opts.load ?? loadPlainImage;
+  const load = opts.load ?? ((p: string) => loadImage(p));
   const rows: ImageRow[] = [];
   for (const { path, labels } of images) {
     const loaded = await load(path);
@@ -103,7 +103,7 @@ function sourceGsd(
   if (labels.gsd_m !== null) return { gsd: labels.gsd_m, source: 'labels' };
   const estimate = estimateGsdFromLabels(labels.boxes);
   if (estimate === null) {
-    throw new SatcountError(`${path}: pixel size unknown and no labelled vehicle to judge it from; give --gsd`);
+    throw new SettingsError('gsd', (n) => `${path}: pixel size unknown and no labelled vehicle to judge it from; give ${n}`);
   }
   return { gsd: estimate, source: 'estimated' };
 }

@@ -1,9 +1,11 @@
 export { classFilter, DEFAULT_VEHICLE_NAMES } from './classes.js';
-export { degradeToGsd, SENSOR } from './degrade.js';
+export { degradeToGsd } from './degrade.js';
+export { SENSOR } from '../optics/sensor.js';
 export { DEFAULT_IOU, evaluate, type EvalImage, type EvalOptions } from './evaluate.js';
 export { estimateGsdFromLabels, CAR_LENGTH_M } from './gsd.js';
 export { openLabels, type LabelSource } from './labels/open.js';
-export { loadPlainImage, type LoadedImage } from './load.js';
+export { loadImage, type LoadedImage } from './load.js';
+export { runEval, type RunEvalOptions } from './run.js';
 export { matchDetections, type MatchResult } from './match.js';
 export { countError, scores, summarize } from './metrics.js';
 export { formatTable } from './table.js';

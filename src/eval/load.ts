@@ -1,36 +1,23 @@
-import sharp from 'sharp';
-import { SatcountError, type RgbImage } from '../types.js';
+import { openRaster, type OpenOptions } from '../raster/open.js';
+import type { RgbImage } from '../types.js';
 
 export interface LoadedImage {
   image: RgbImage;
-  /** Metres per pixel stated by the file; null when it states none. */
+  /** Metres per pixel stated by the file (or the `gsd` option); null when neither states one. */
   gsd_m: number | null;
 }
 
 /**
- * Decodes a PNG, JPEG or plain TIFF to 8-bit RGB; transparent pixels are marked invalid. Such
- * files carry no pixel size (GeoTIFFs go through the raster reader, which the caller passes in
- * as `EvalOptions.load`).
+ * Decodes a whole image to 8-bit RGB through the raster reader, like `count` (GeoTIFF, TIFF, PNG,
+ * JPEG; invalid where nodata or transparent), with its pixel size when the file or `opts.gsd` gives one.
  */
-export async function loadPlainImage(path: string): Promise<LoadedImage> {
-  const { data, info } = await sharp(path)
-    .toColourspace('srgb')
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((e: Error) => {
-      throw new SatcountError(`${path}: cannot decode image (${e.message})`);
-    });
-  const n = info.width * info.height;
-  const rgb = new Uint8Array(n * 3);
-  const valid = new Uint8Array(n);
-  let allValid = true;
-  for (let i = 0; i < n; i++) {
-    rgb[i * 3] = data[i * 4];
-    rgb[i * 3 + 1] = data[i * 4 + 1];
-    rgb[i * 3 + 2] = data[i * 4 + 2];
-    valid[i] = data[i * 4 + 3] > 0 ? 1 : 0;
-    if (valid[i] === 0) allValid = false;
+export async function loadImage(path: string, opts: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels' | 'signal'> = {}): Promise<LoadedImage> {
+  const source = await openRaster(path, { ...opts, allowNoGsd: true });
+  try {
+    const { width, height } = source.info;
+    const image = await source.readRgb({ x: 0, y: 0, width, height }, width, height);
+    return { image, gsd_m: source.info.georeferenced || opts.gsd ? source.info.gsd_m : null };
+  } finally {
+    await source.close();
   }
-  return { image: { width: info.width, height: info.height, data: rgb, valid: allValid ? null : valid }, gsd_m: null };
 }

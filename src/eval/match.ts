@@ -1,6 +1,6 @@
 import type { PixelBox } from '../types.js';
 import type { ClassFilter, LabelBox, MatchCounts, ScoredBox } from './types.js';
-import { iou } from '../merge/boxes.js';
+import { iou } from '../geom/boxes.js';
 
 export interface MatchResult extends MatchCounts {
   /** For each detection (input order): index of the label it matched, or null. */

@@ -5,7 +5,7 @@ import type { EvalReport } from './types.js';
  * The per-image table a person reads after `satcount eval`, with a totals line and the settings
  * the figures depend on.
  *
- * @example console.log(formatTable(report));
+ * @example process.stdout.write(formatTable(report));
  */
 export function formatTable(report: EvalReport): string {
   const header = ['image', 'gt', 'det', 'tp', 'fp', 'fn', 'prec', 'recall', 'f1', 'count err', 'err %', 'fp/km²', 'm/px'];
@@ -47,7 +47,7 @@ export function formatTable(report: EvalReport): string {
     `IoU ≥ ${t.iou}, one-to-one greedy by score; vehicles: ${t.classes}` +
     (t.simulate_gsd === null ? '' : `; degraded to ${t.simulate_gsd} m/px`) +
     (t.ignored > 0 ? `; ${t.ignored} detections on ignored labels not counted` : '');
-  return [line(header), rule, ...rows.map(line), rule, line(total), settings].join('\n');
+  return [line(header), rule, ...rows.map(line), rule, line(total), settings].join('\n') + '\n';
 }
 
 function ratio(v: number | null): string {

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../synth/prng.js';
+import { createRng, type Rng } from '../random/prng.js';
 import { mutateModel, mutatePlain, mutateRoad } from './mutate-other.js';
 import { mutateTiff } from './mutate-tiff.js';
 import type { SeedFile, Seeds } from './seeds.js';

@@ -62,7 +62,8 @@ async function tempFiles(dir: string): Promise<string[]> {
 async function hostileOut(c: FuzzCase, outDir: string): Promise<{ out: string; expect: number }> {
   switch (c.path) {
     case 'out-dir-missing':
-      return { out: join(outDir, 'not', 'yet', 'there', 'r.json'), expect: 0 };
+      // A single-file output's folder is never made (a typo would scatter folders): bad input.
+      return { out: join(outDir, 'not', 'yet', 'there', 'r.json'), expect: 2 };
     case 'out-parent-is-file':
       await writeFile(join(outDir, 'a-file'), 'x');
       return { out: join(outDir, 'a-file', 'r.json'), expect: 2 };

@@ -1,4 +1,4 @@
-import type { Rng } from '../synth/prng.js';
+import type { Rng } from '../random/prng.js';
 import type { Mutant } from './mutate-tiff.js';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(0, items.length - 1)];

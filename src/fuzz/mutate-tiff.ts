@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { Rng } from '../synth/prng.js';
+import type { Rng } from '../random/prng.js';
 import { Bytes, entryValue, parseTiffLayout, TAG, TYPE_SIZE, type TiffEntry, type TiffLayout } from './tiff-layout.js';
 
 /** A mutated file and what was done to it, in words that let a person reproduce it. */

@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { openRaster } from '../raster/open.js';
-import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../raster/write-geotiff.js';
+import { writeGeoTiff, type GeoTiffSpec, type SampleArray } from '../raster/tiff/write-geotiff.js';
 import type { GeoTransform } from '../types.js';
 import { writeTinyTiff } from './tiny-tiff.js';
 

@@ -1,2 +1,2 @@
-export { iou, nms, type Box } from './boxes.js';
+export { iou, nms, type Box } from '../geom/boxes.js';
 export { mergeTiles, tileToPixel } from './tiles.js';

@@ -1,5 +1,5 @@
 import type { PixelBox, PixelDetection, PixelPoint, PixelWindow, Tile, TileDetection } from '../types.js';
-import { BoxGrid, byScoreThenPosition, nms, overlapOfSmaller } from './boxes.js';
+import { BoxGrid, byScoreThenPosition, nms, overlapOfSmaller } from '../geom/boxes.js';
 
 /**
  * Moves one tile's detections from model pixels to full-resolution image pixels

@@ -1,30 +1,31 @@
 import type { Logger } from 'pino';
-import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
+import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import { planTiles } from '../tiling/plan.js';
-import { SatcountError, type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
+import { type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_MODEL_PATH } from './model-path.js';
-import { countByClass, imageSection, modelSection, type CountResult } from './result.js';
+import type { ModelChoice } from './detectors.js';
+import { countByClass, imageSection, modelSection, roundDetection, type CountResult } from './result.js';
 import { allInvalid, readAhead } from './tiles.js';
 import { VisibilityGrid } from './visibility.js';
 
-export interface CountOptions {
-  /** ONNX model path; default: the shipped model. */
-  model?: string;
-  /** Overrides of the model's metadata (threshold, NMS IoU, GSD…). */
-  modelOverrides?: ModelOverrides;
+export interface CountOptions extends ModelChoice {
   /** Metres per pixel for images without georeferencing; overrides the file's. */
   gsd?: number;
   /** 1-based band indices to use as R, G, B. */
   bands?: number[];
   /** Refuse windows beyond this many megapixels. */
   maxMegapixels?: number;
-  /** Tile overlap in model pixels (default: the model's). */
+  /** Tile overlap in model pixels (default: the model's; under half the tile side). */
   overlap?: number;
-  /** A loaded detector to reuse (batch runs); the caller then owns and closes it. */
-  detector?: Detector;
+  /** Count even where the pixel size is far outside the model's validated range (pixel-size.ts). */
+  force?: boolean;
+  /**
+   * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
+   * default SCENE_TILE_SIZE, or CORRIDOR_TILE_SIZE along a road. A fixed-input model takes only its own.
+   */
+  tileSize?: number;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -44,35 +45,18 @@ export interface SceneRun {
   tilesSkipped: number;
 }
 
-export async function openDetector(opts: CountOptions): Promise<Detector> {
-  if (opts.detector) return opts.detector;
-  const detector = await loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
-  const { classes, vehicle_classes } = detector.info;
-  if (vehicle_classes.length < classes.length) {
-    const ignored = classes.filter((c) => !vehicle_classes.includes(c));
-    opts.logger?.info({ counted: vehicle_classes, ignored }, `counting ${vehicle_classes.join(', ')}; ignoring the model's other classes: ${ignored.join(', ')}`);
-  }
-  return detector;
-}
-
-export function effectiveGsd(source: RasterSource, override: number | undefined): number {
-  const gsd = override ?? source.info.gsd_m;
-  if (gsd === null || gsd === undefined || !(gsd > 0)) {
-    throw new SatcountError(`${source.info.path}: no ground sample distance known; pass --gsd <metres per pixel>`);
-  }
-  return gsd;
-}
-
-export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap?: number): Tile[] {
+/** Tiles over the whole scene; `overlap` and `size` as resolveOverlap and resolveTileSize gave them. */
+export function planSceneTiles(source: RasterSource, detector: Detector, gsd: number, overlap: number, size: [w: number, h: number]): Tile[] {
   const m = detector.info;
   return planTiles({
     width: source.info.width,
     height: source.info.height,
     imageGsd: gsd,
     modelGsd: m.gsd_m,
-    tileWidth: m.input_size[0],
-    tileHeight: m.input_size[1],
-    overlap: overlap ?? m.tile_overlap,
+    tileWidth: size[0],
+    tileHeight: size[1],
+    overlap,
+    sizeMultiple: m.size_multiple,
   });
 }
 
@@ -80,15 +64,15 @@ function toDetection(d: PixelDetection, id: number, classes: string[], georef: G
   const [x1, y1, x2, y2] = d.box;
   const center: [number, number] = [(x1 + x2) / 2, (y1 + y2) / 2];
   const crs = georef ? georef.pixelToCrs(center) : null;
-  const round = (v: number, k = 100) => Math.round(v * k) / k;
+  // Unrounded: the road analysis works on these; roundDetection rounds the result's copy.
   return {
     id,
     class: classes[d.classIndex] ?? `class_${d.classIndex}`,
-    score: round(d.score, 1000),
-    bbox_px: [round(x1), round(y1), round(x2), round(y2)],
-    center_px: [round(center[0]), round(center[1])],
-    center_crs: crs ? [round(crs[0], 1000), round(crs[1], 1000)] : null,
-    lonlat: crs && georef ? (georef.crsToLonLat(crs).map((v) => round(v, 1e8)) as [number, number]) : null,
+    score: d.score,
+    bbox_px: [x1, y1, x2, y2],
+    center_px: center,
+    center_crs: crs,
+    lonlat: crs && georef ? georef.crsToLonLat(crs) : null,
     road: null,
   };
 }
@@ -170,12 +154,14 @@ export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: n
     image: imageSection(run.source.info, run.gsd),
     model: modelSection(run.detector.info),
     params,
-    detections: run.detections,
+    detections: run.detections.map(roundDetection),
     counts: { total: run.detections.length, by_class: countByClass(run.detections), on_road: null, by_direction: null },
     queues: [],
     profile: null,
     road: null,
+    warnings: [],
     timing: {
+      tiles_planned: run.tiles.length,
       tiles: run.tilesRun,
       tiles_skipped: run.tilesSkipped,
       read_s: Math.round(run.readSeconds * 1000) / 1000,

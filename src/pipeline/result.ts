@@ -4,7 +4,7 @@ import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 /** A queue as reported: the road stage's Queue, distances rounded to 0.1 m. */
 export type QueueReport = Queue;
 
-/** The result JSON of CONTRACT.md; field names are public and only grow. */
+/** The result JSON, specified by schema/result.schema.json; field names are public and only grow. */
 export interface CountResult {
   satcount: string;
   image: {
@@ -17,7 +17,7 @@ export interface CountResult {
     gsd_m: number;
     georeferenced: boolean;
   };
-  model: { path: string; name: string; gsd_m: number; input_size: [number, number]; layout: string };
+  model: { path: string; name: string; gsd_m: number; gsd_range_m: [number, number]; input_size: [number, number]; layout: string };
   params: Record<string, unknown>;
   detections: Detection[];
   counts: {
@@ -29,7 +29,10 @@ export interface CountResult {
   queues: QueueReport[];
   profile: { bin_m: number; forward: number[]; backward: number[] } | null;
   road: Record<string, unknown> | null;
-  timing: { tiles: number; tiles_skipped: number; read_s: number; inference_s: number; total_s: number };
+  /** What the user must know to trust the numbers (pixel size, grey input, settings overridden…); each also said once on stderr. */
+  warnings: string[];
+  /** `tiles_planned`: tiles the run set out to read (said before reading); `tiles`: those inferred (the rest held no data). */
+  timing: { tiles_planned: number; tiles: number; tiles_skipped: number; read_s: number; inference_s: number; total_s: number };
 }
 
 export function imageSection(info: RasterInfo, gsd: number): CountResult['image'] {
@@ -46,11 +49,32 @@ export function imageSection(info: RasterInfo, gsd: number): CountResult['image'
 }
 
 export function modelSection(m: ModelInfo): CountResult['model'] {
-  return { path: m.path, name: m.name, gsd_m: m.gsd_m, input_size: m.input_size, layout: m.layout };
+  return { path: m.path, name: m.name, gsd_m: m.gsd_m, gsd_range_m: m.gsd_range_m, input_size: m.input_size, layout: m.layout };
 }
 
+const round = (v: number, k: number) => Math.round(v * k) / k;
+
+/**
+ * A detection as reported: pixels and metres to 0.01, CRS units to 0.001, degrees to 1e-8,
+ * scores to 0.001. Applied once, when the result is built, after every analysis ran on exact values.
+ */
+export function roundDetection(d: Detection): Detection {
+  const px = (v: number) => round(v, 100);
+  return {
+    ...d,
+    score: round(d.score, 1000),
+    bbox_px: [px(d.bbox_px[0]), px(d.bbox_px[1]), px(d.bbox_px[2]), px(d.bbox_px[3])],
+    center_px: [px(d.center_px[0]), px(d.center_px[1])],
+    center_crs: d.center_crs ? [round(d.center_crs[0], 1000), round(d.center_crs[1], 1000)] : null,
+    lonlat: d.lonlat ? [round(d.lonlat[0], 1e8), round(d.lonlat[1], 1e8)] : null,
+    road: d.road ? { ...d.road, chainage_m: px(d.road.chainage_m), offset_m: px(d.road.offset_m) } : null,
+  };
+}
+
+/** Counts per class, classes in alphabetical order (the same order every run). */
 export function countByClass(dets: Detection[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const d of dets) out[d.class] = (out[d.class] ?? 0) + 1;
+  for (const name of [...new Set(dets.map((d) => d.class))].sort()) out[name] = 0;
+  for (const d of dets) out[d.class]++;
   return out;
 }

@@ -1,9 +1,9 @@
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import {
-  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, sliceRoad, tilesMeetingCorridor,
-  type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadModel,
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, tilesMeetingCorridor,
+  type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
-import type { Detection, Direction, LonLat, PixelPoint, Tile } from '../types.js';
+import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
 
 export interface RoadRunOptions {
@@ -12,12 +12,16 @@ export interface RoadRunOptions {
   /** CRS of the road file when it says none: "pixel", "EPSG:n" or a proj4 string. */
   crs?: string;
   corridor_m: number;
-  driveSide: 'right' | 'left';
+  /** Undefined: the road file's `drive_side`, else ROAD_DEFAULTS. */
+  driveSide?: 'right' | 'left';
   maxGap_m: number;
-  queueHead: 'start' | 'end';
+  /** Undefined: the road file's `queue_head`, else ROAD_DEFAULTS. */
+  queueHead?: 'start' | 'end';
   profileBin_m: number;
-  profilePlot?: string;
 }
+
+/** Road options with drive side and queue head settled (flag, else road file, else default). */
+export type ResolvedRoadOptions = RoadRunOptions & Required<Pick<RoadRunOptions, 'driveSide' | 'queueHead'>>;
 
 /** Road settings when the user gives none: the CLI's defaults and the library's. */
 export const ROAD_DEFAULTS = {
@@ -26,11 +30,13 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<RoadRunOptions, 'path' | 'crs' | 'profilePlot'>;
+} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
-  opts: RoadRunOptions;
+  opts: ResolvedRoadOptions;
+  /** A flag that overrode a different setting in the road file, said once. */
+  warnings: string[];
   frame: MetricFrame;
   model: RoadModel;
   /** Corridor half-width in full-resolution pixels. */
@@ -49,10 +55,34 @@ export interface RoadAnalysis {
 
 export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
   const input = await loadRoad(opts.path, { roadCrs: opts.crs });
+  const { resolved, warnings } = resolveRoadSettings(opts, input.settings);
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);
-  return { opts, frame, model, corridorPx: opts.corridor_m / gsd, gsd };
+  return { opts: resolved, warnings, frame, model, corridorPx: opts.corridor_m / gsd, gsd };
+}
+
+/**
+ * A road file made for a left-hand country says so (`drive_side`), and where its queue waits
+ * (`queue_head`): ignoring that swaps forward and backward silently. A flag wins, with a warning
+ * when it contradicts the file.
+ */
+export function resolveRoadSettings(opts: RoadRunOptions, file: RoadFileSettings): { resolved: ResolvedRoadOptions; warnings: string[] } {
+  const warnings: string[] = [];
+  const pick = <T extends string>(flag: T | undefined, fromFile: T | undefined, fallback: T, property: string, option: string): T => {
+    if (flag !== undefined && fromFile !== undefined && flag !== fromFile) {
+      warnings.push(`road ${opts.path}: ${option} ${flag} overrides the file's ${property} "${fromFile}"`);
+    }
+    return flag ?? fromFile ?? fallback;
+  };
+  return {
+    resolved: {
+      ...opts,
+      driveSide: pick(opts.driveSide, file.driveSide, ROAD_DEFAULTS.driveSide, 'drive_side', '--drive-side'),
+      queueHead: pick(opts.queueHead, file.queueHead, ROAD_DEFAULTS.queueHead, 'queue_head', '--queue-head'),
+    },
+    warnings,
+  };
 }
 
 /** Only tiles whose core meets the corridor: every point of the corridor lies in one of their cores. */
@@ -72,8 +102,8 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
   placements.forEach((p, i) => {
     if (!p) return;
     detections[i].road = {
-      chainage_m: Math.round(p.chainage_m * 100) / 100,
-      offset_m: Math.round(p.offset_m * 100) / 100,
+      chainage_m: p.chainage_m,
+      offset_m: p.offset_m,
       direction: p.direction,
       lane: p.lane,
     };
@@ -96,15 +126,5 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     queues,
     profile: densityProfile(placements, model, opts.profileBin_m),
     hidden,
-  };
-}
-
-/** The queue's stretch of road in pixels (overlay) and WGS84 (GeoJSON). */
-export function queueLines(ctx: RoadContext, q: Queue): { pixel: PixelPoint[][]; lonlat: LonLat[][] | null } {
-  const pieces = sliceRoad(ctx.model, q.start_m, q.end_m);
-  const toLonLat = ctx.frame.metricToLonLat;
-  return {
-    pixel: pieces.map((p) => p.pixel),
-    lonlat: toLonLat ? pieces.map((p) => p.metric.map(toLonLat)) : null,
   };
 }

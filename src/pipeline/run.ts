@@ -1,24 +1,12 @@
-import { openRaster, type RasterSource } from '../raster/open.js';
-import { detectionsCsv } from '../report/csv.js';
-import { toGeoJson } from '../report/geojson.js';
-import { writeFileAtomic } from '../report/atomic.js';
-import { writeOverlay } from '../report/overlay.js';
-import { SatcountError } from '../types.js';
+import { openRaster } from '../raster/open.js';
 import type { Detector } from '../detect/model.js';
-import { renderProfilePlot } from '../report/profile-plot.js';
-import { baseResult, detectScene, effectiveGsd, openDetector, planSceneTiles, type CountOptions } from './count.js';
+import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { checkPixelSize } from './pixel-size.js';
+import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
+import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
+import { logIgnoredClasses, openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
-import { analyseRoad, corridorTiles, prepareRoad, queueLines, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
-
-export interface OutputOptions {
-  /** Result JSON file. */
-  out?: string;
-  geojson?: string;
-  /** GeoJSON boxes (polygons) instead of centre points. */
-  geojsonBoxes?: boolean;
-  csv?: string;
-  overlay?: string;
-}
+import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
 export interface RunOptions extends CountOptions {
   /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
@@ -26,15 +14,12 @@ export interface RunOptions extends CountOptions {
 }
 
 /** A finished count with the open image and model, for writing outputs; close() when done. */
-export interface CountRun {
-  result: CountResult;
-  source: RasterSource;
+export interface CountRun extends OutputSubject {
   detector: Detector;
-  road: RoadContext | null;
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, overlap: number): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number, size: [number, number]): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
@@ -43,20 +28,26 @@ function effectiveParams(opts: RunOptions, detector: Detector, gsd: number, over
     bands: opts.bands ?? null,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
-    tile_size: m.input_size,
+    tile_size: size,
     tile_overlap: overlap,
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
     road_crs: opts.road?.crs ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
-    drive_side: opts.road?.driveSide ?? null,
+    drive_side: road?.opts.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,
-    queue_head: opts.road?.queueHead ?? null,
+    queue_head: road?.opts.queueHead ?? null,
     profile_bin_m: opts.road?.profileBin_m ?? null,
+    force: opts.force ?? false,
   };
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The model card covers colour (RGB) imagery only: on one grey band it takes tree crowns and roof details for vehicles. */
+function greyWarning(path: string): string {
+  return `${path}: one band shown as grey (panchromatic?); the model was trained on colour (RGB) images only, so expect false detections (trees, roofs); pass --bands r,g,b if the file has colour bands`;
+}
 
 function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
   return {
@@ -93,6 +84,7 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
 /** Counts vehicles in one image and keeps the image and model open for writing outputs. */
 export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
+  checkRunOptions(opts);
   const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
@@ -101,48 +93,32 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
   };
   try {
     detector = await openDetector(opts);
+    logIgnoredClasses(detector, opts.logger);
     const gsd = effectiveGsd(source, opts.gsd);
-    // Said once per image: no georeferencing (pixel coordinates only), GCPs fitted, and the like.
-    for (const note of source.notes) opts.logger?.warn(note);
-    const overlap = opts.overlap ?? detector.info.tile_overlap;
+    const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
+    const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const all = planSceneTiles(source, detector, gsd, overlap);
+    // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
+    const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? [])];
+    for (const w of warnings) opts.logger?.warn(w);
+    for (const note of pixelSize.notes) opts.logger?.info(note);
+    const size = resolveTileSize(opts.tileSize, detector.info, overlap, Boolean(opts.road));
+    const all = planSceneTiles(source, detector, gsd, overlap, size);
     const tiles = road ? corridorTiles(road, all) : all;
-    if (road) opts.logger?.info({ tiles: tiles.length, of: all.length }, 'reading only the road corridor');
+    opts.logger?.info(
+      { tiles: tiles.length, of: all.length },
+      road ? `reading ${tiles.length} of ${all.length} tiles (only the road corridor)` : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
+    );
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
-    const result = baseResult(run, effectiveParams(opts, detector, gsd, overlap), t0);
+    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, size), t0);
+    result.warnings = warnings;
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {
     await close();
     throw e;
   }
-}
-
-/** Writes the requested output files, each atomically. */
-export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promise<void> {
-  const { result, source, road } = run;
-  const lines = road ? result.queues.map((q) => ({ q, ...queueLines(road, q) })) : [];
-  if (outputs.geojson) {
-    if (!source.georef) throw new SatcountError(`${result.image.path}: no georeferencing, so no WGS84 GeoJSON can be written (${outputs.geojson})`);
-    const queues = lines.flatMap(({ q, lonlat }) =>
-      (lonlat ?? []).map((coordinates) => ({ coordinates, properties: { direction: q.direction, start_m: q.start_m, end_m: q.end_m, length_m: q.length_m, lanes: q.lanes, vehicles_observed: q.vehicles_observed, vehicles_estimated: q.vehicles_estimated } })),
-    );
-    await writeFileAtomic(outputs.geojson, toGeoJson(result.detections, source.georef, { boxes: outputs.geojsonBoxes, queues }));
-  }
-  if (outputs.csv) await writeFileAtomic(outputs.csv, detectionsCsv(result.detections));
-  if (outputs.overlay) {
-    const overlayRoad = road
-      ? { lines: road.model.parts.map((p) => p.pixel), corridorPx: road.corridorPx, queues: lines.map(({ q, pixel }) => ({ direction: q.direction, lines: pixel })) }
-      : undefined;
-    await writeOverlay(outputs.overlay, source, result.detections, overlayRoad);
-  }
-  if (road?.opts.profilePlot && result.profile) {
-    await renderProfilePlot(result.profile, result.queues, road.opts.profilePlot, { coveredRanges: road.model.coveredRanges });
-  }
-  // The result JSON goes last: its presence says every other requested output is complete.
-  if (outputs.out) await writeFileAtomic(outputs.out, JSON.stringify(result, null, 2) + '\n');
 }
 
 /**
@@ -153,6 +129,7 @@ export async function writeOutputs(run: CountRun, outputs: OutputOptions): Promi
  * console.log(result.counts.total);
  */
 export async function countVehicles(image: string, opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
+  if (opts.outputs) await checkOutputPaths(opts.outputs);
   const run = await runCount(image, opts);
   try {
     if (opts.outputs) await writeOutputs(run, opts.outputs);

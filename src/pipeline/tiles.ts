@@ -1,4 +1,4 @@
-import type { RasterSource } from '../raster/open.js';
+import type { RasterSource } from '../raster/types.js';
 import type { RgbImage, Tile } from '../types.js';
 
 export interface ReadTile {

@@ -1,5 +1,5 @@
-import { SatcountError, type PixelWindow } from '../types.js';
-import { TruncatedError } from './tiff-blocks.js';
+import { SatcountError, SettingsError, type PixelWindow } from '../types.js';
+import { TruncatedError } from './tiff/blocks.js';
 
 /** 0-based bands to show as RGB (one entry = grey) when the user gave no --bands. */
 export function defaultBands(bandCount: number, alpha: number | null): number[] {
@@ -10,11 +10,11 @@ export function defaultBands(bandCount: number, alpha: number | null): number[] 
 /** Checks 1-based `--bands` against the image and returns them 0-based. */
 export function resolveBands(path: string, bands: number[], bandCount: number): number[] {
   if (bands.length !== 1 && bands.length !== 3) {
-    throw new SatcountError(`${path}: --bands takes 1 or 3 band numbers, got ${bands.length}`);
+    throw new SettingsError('bands', (n) => `${path}: ${n} takes 1 or 3 band numbers, got ${bands.length}`);
   }
   for (const b of bands) {
     if (!Number.isInteger(b) || b < 1 || b > bandCount) {
-      throw new SatcountError(`${path}: --bands ${bands.join(',')} is out of range; the image has ${bandCount} band(s)`);
+      throw new SettingsError('bands', (n) => `${path}: ${n} ${bands.join(',')} is out of range; the image has ${bandCount} band(s)`);
     }
   }
   return bands.map((b) => b - 1);
@@ -26,9 +26,7 @@ export function checkWindowSize(path: string, win: PixelWindow, outW: number, ou
     throw new SatcountError(`${path}: empty window requested (${win.width}×${win.height} → ${outW}×${outH})`);
   }
   if (maxMegapixels !== undefined && win.width * win.height > maxMegapixels * 1e6) {
-    throw new SatcountError(
-      `${path}: a ${win.width}×${win.height} window is beyond --max-megapixels ${maxMegapixels}`,
-    );
+    throw new SettingsError('maxMegapixels', (n) => `${path}: a ${win.width}×${win.height} window is beyond ${n} ${maxMegapixels}`);
   }
 }
 

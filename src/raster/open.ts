@@ -1,37 +1,11 @@
 import { open, stat } from 'node:fs/promises';
-import type { TypedArray } from 'geotiff';
-import { SatcountError, type Georef, type PixelWindow, type RasterInfo, type RgbImage } from '../types.js';
+import { SatcountError } from '../types.js';
+import type { OpenOptions, RasterSource } from './types.js';
 import { describeError } from './common.js';
-import { openPlainImage } from './image-source.js';
-import { isUrl } from './source.js';
-import { openTiff } from './tiff-source.js';
+import { isUrl } from './sources/files.js';
+import { openTiff } from './tiff/source.js';
 
-export interface OpenOptions {
-  /** Metres per pixel; required for images without georeferencing, overrides the file's otherwise. */
-  gsd?: number;
-  /** Bands to show as R, G, B (1-based; one band = grey). Default: the first three colour bands. */
-  bands?: number[];
-  /** Open images with no known pixel size (gsd_m null) instead of refusing them (`satcount info`). */
-  allowNoGsd?: boolean;
-  /** Refuse images (and single window reads) larger than this. */
-  maxMegapixels?: number;
-  signal?: AbortSignal;
-}
-
-export interface RasterSource {
-  info: RasterInfo;
-  georef: Georef | null;
-  /** Things the user should be told once (e.g. "no georeferencing", "GCPs fitted"). */
-  notes: string[];
-  /** Reads full-res window `win` (clipped to the image; parts outside are invalid), resampled to outW×outH, as 8-bit RGB + validity. */
-  readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
-  /**
-   * Raw samples of every band of a full-resolution window (TIFF only; tests and diagnostics),
-   * with validity as readRgb computes it. Parts outside the image are 0 and invalid.
-   */
-  readSamples?(win: PixelWindow): Promise<{ arrays: TypedArray[]; valid: Uint8Array }>;
-  close(): Promise<void>;
-}
+export type { OpenOptions, RasterSource } from './types.js';
 
 type Format = 'tiff' | 'png' | 'jpeg';
 
@@ -76,6 +50,8 @@ export async function openRaster(pathOrUrl: string, opts: OpenOptions = {}): Pro
   const format: Format = isUrl(pathOrUrl) ? 'tiff' : await localFormat(pathOrUrl);
   try {
     if (format === 'tiff') return await openTiff(pathOrUrl, opts);
+    // PNG and JPEG go through sharp, loaded only for them.
+    const { openPlainImage } = await import('./sources/image.js');
     return await openPlainImage(pathOrUrl, format, opts);
   } catch (err) {
     if (err instanceof SatcountError || (err instanceof Error && err.name === 'AbortError')) throw err;

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { RgbImage } from '../types.js';
 
 /**
@@ -91,6 +90,8 @@ async function resizeRaw(
   outW: number,
   outH: number,
 ): Promise<Uint8Array> {
+  // sharp (libvips) loads on the first resampled tile: images at the model's scale never need it.
+  const { default: sharp } = await import('sharp');
   let img = sharp(pixels, { raw: { width, height, channels } });
   if (rw !== width || rh !== height) img = img.resize(rw, rh, { kernel, fit: 'fill' });
   if (left !== 0 || top !== 0 || outW !== rw || outH !== rh) img = img.extract({ left, top, width: outW, height: outH });

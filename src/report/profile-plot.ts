@@ -1,22 +1,24 @@
-import sharp from 'sharp';
-import { writeFileAtomic } from './atomic.js';
+import { writeFile } from 'node:fs/promises';
 import type { ChainageRange, DensityProfile, Queue } from '../road/types.js';
+import { DIRECTION_COLOURS } from './colours.js';
 
 export interface ProfilePlotOptions {
   /** Road inside the image; the plot spans these (the rest of a long road is empty by construction) and greys the gaps. */
   coveredRanges?: readonly ChainageRange[];
   title?: string;
+  /** Road length: the last bin, cut short by the road's end, is scaled to a whole bin. */
+  length_m?: number;
 }
 
 const WIDTH = 1200;
 const HEIGHT = 520;
 const MARGIN = { left: 70, right: 30, top: 50, bottom: 60 };
-const COLOURS = { forward: '#1f77b4', backward: '#d95f02' } as const;
+const COLOURS = DIRECTION_COLOURS;
 
 /**
  * Writes the density profile as a PNG: forward vehicles per bin as bars above the axis, backward
  * below, chainage in km, each queue's extent drawn on its side with its filled (hidden) stretches
- * shaded and labelled. The file appears complete or not at all (temporary name, then rename).
+ * shaded and labelled, at `outPath` as given (writeOutputs makes it atomic).
  *
  * @example await renderProfilePlot(result.profile, result.queues, 'profile.png', { coveredRanges: road.coveredRanges })
  */
@@ -26,8 +28,9 @@ export async function renderProfilePlot(
   outPath: string,
   opts: ProfilePlotOptions = {},
 ): Promise<void> {
+  const { default: sharp } = await import('sharp');
   const png = await sharp(Buffer.from(profileSvg(profile, queues, opts))).png().toBuffer();
-  await writeFileAtomic(outPath, png);
+  await writeFile(outPath, png);
 }
 
 /** The plot as SVG text (exported for tests and for users who want a vector figure). */
@@ -42,7 +45,12 @@ export function profileSvg(profile: DensityProfile, queues: readonly Queue[], op
   const mid = MARGIN.top + plotH / 2;
   const first = Math.floor(x0m / bin_m);
   const last = Math.ceil(x1m / bin_m);
-  const peak = Math.max(1, ...profile.forward.slice(first, last), ...profile.backward.slice(first, last));
+  // Vehicles per whole bin: a last bin of 20 m holding 3 vehicles is plotted as 15 per 100 m.
+  const binEnd = (i: number) => Math.min((i + 1) * bin_m, opts.length_m ?? Infinity);
+  const perBin = (counts: number[]) => counts.map((c, i) => (binEnd(i) > i * bin_m ? (c * bin_m) / (binEnd(i) - i * bin_m) : c));
+  const forward = perBin(profile.forward);
+  const backward = perBin(profile.backward);
+  const peak = Math.max(1, ...forward.slice(first, last), ...backward.slice(first, last));
   // A quarter of headroom keeps the queue bars and labels clear of the tallest bins.
   const yMax = niceStep((1.25 * peak) / 4) * Math.ceil((1.25 * peak) / niceStep((1.25 * peak) / 4));
   const x = (m: number) => MARGIN.left + ((m - x0m) / (x1m - x0m || 1)) * plotW;
@@ -56,9 +64,9 @@ export function profileSvg(profile: DensityProfile, queues: readonly Queue[], op
   }
   for (let i = first; i < last; i++) {
     const left = x(i * bin_m);
-    const w = Math.max(0.5, x((i + 1) * bin_m) - left - 1);
-    const fw = profile.forward[i];
-    const bw = profile.backward[i];
+    const w = Math.max(0.5, x(Math.min(binEnd(i), x1m)) - left - 1);
+    const fw = forward[i];
+    const bw = backward[i];
     if (fw > 0) parts.push(`<rect x="${f(left)}" y="${f(mid - h(fw))}" width="${f(w)}" height="${f(h(fw))}" fill="${COLOURS.forward}"/>`);
     if (bw > 0) parts.push(`<rect x="${f(left)}" y="${f(mid)}" width="${f(w)}" height="${f(h(bw))}" fill="${COLOURS.backward}"/>`);
   }
@@ -85,6 +93,12 @@ export function profileSvg(profile: DensityProfile, queues: readonly Queue[], op
   parts.push(
     `<text transform="translate(18 ${f(mid)}) rotate(-90)" text-anchor="middle" font-family="DejaVu Sans, sans-serif" font-size="13">vehicles per ${trimNumber(bin_m)} m</text>`,
   );
+  // Colour key, top right, with the overlay's colours.
+  for (const [i, dir] of (['forward', 'backward'] as const).entries()) {
+    const kx = WIDTH - MARGIN.right - 190 + i * 95;
+    parts.push(`<rect x="${kx}" y="${MARGIN.top - 30}" width="12" height="12" fill="${COLOURS[dir]}"/>`);
+    parts.push(text(kx + 18, MARGIN.top - 19, dir, 'start', '#333'));
+  }
   parts.push(text(MARGIN.left + 6, MARGIN.top + 14, 'forward', 'start', COLOURS.forward));
   parts.push(text(MARGIN.left + 6, MARGIN.top + plotH - 6, 'backward', 'start', COLOURS.backward));
 
@@ -108,7 +122,7 @@ export function profileSvg(profile: DensityProfile, queues: readonly Queue[], op
     const label = `queue ${trimNumber(q.length_m / 1000, 2)} km, ${q.vehicles_observed} seen, ~${q.vehicles_estimated} estimated`;
     parts.push(text((a + b) / 2, up ? py - 8 : py + 18, label, 'middle', colour));
   }
-  if (opts.title) parts.push(text(WIDTH / 2, 28, opts.title, 'middle', '#000', 16));
+  if (opts.title) parts.push(text(MARGIN.left, 28, opts.title, 'start', '#000', 16));
 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">${parts.join('')}</svg>`;
 }

@@ -1,5 +1,5 @@
 import proj4 from 'proj4';
-import { lookupEpsg } from '../raster/epsg.js';
+import { lookupEpsg } from '../raster/geo/epsg.js';
 import type { RoadCrs } from './types.js';
 
 const WGS84_PROJ4 = '+proj=longlat +datum=WGS84 +no_defs';

@@ -1,5 +1,5 @@
 import proj4 from 'proj4';
-import { SatcountError, type Georef, type LonLat, type PixelPoint } from '../types.js';
+import { SatcountError, SettingsError, type Georef, type LonLat, type PixelPoint } from '../types.js';
 import { clipSegmentToRect } from './geometry.js';
 import type { ChainageRange, MetricPoint, RoadInput, RoadModel, RoadPart } from './types.js';
 
@@ -36,7 +36,7 @@ export function makeFrame(image: FrameImage): MetricFrame {
   if (!georef) {
     const gsd = image.gsd_m;
     if (gsd === null || !(gsd > 0)) {
-      throw new SatcountError(`image ${image.path}: no georeferencing and no pixel size; give --gsd for road analysis`);
+      throw new SettingsError('gsd', (n) => `image ${image.path}: no georeferencing and no pixel size; give ${n} for road analysis`);
     }
     return {
       kind: 'pixel',
@@ -116,8 +116,10 @@ function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
     };
   }
   if (!frame.fromCrs) {
-    throw new SatcountError(
-      `road ${input.file} is in ${input.crs.name} but image ${image.path} has no georeferencing; give the road in pixels with --road-crs pixel`,
+    const crsName = input.crs.name;
+    throw new SettingsError(
+      'road.crs',
+      (n) => `road ${input.file} is in ${crsName} but image ${image.path} has no georeferencing; give the road in pixels with ${n} pixel`,
     );
   }
   const project = frame.fromCrs(input.crs.proj4);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SatcountError } from '../types.js';
 import { resolveCrs, wgs84 } from './crs.js';
-import type { RoadCrs, RoadInput } from './types.js';
+import type { RoadCrs, RoadFileSettings, RoadInput } from './types.js';
 
 export interface ParseRoadOptions {
   /** 'pixel', an EPSG code ('EPSG:32638', 'urn:ogc:def:crs:EPSG::32638') or a proj4 string; wins over the file's own CRS. */
@@ -30,7 +30,7 @@ export function parseRoad(text: string, file: string, opts: ParseRoadOptions = {
   const rawParts = lineParts(json, fail);
   if (rawParts.length === 0) fail('no LineString or MultiLineString found');
   const parts = rawParts.map((coords, i) => cleanPart(coords, rawParts.length > 1 ? `line part ${i + 1}` : 'the line', fail));
-  return { file, crs, parts };
+  return { file, crs, parts, settings: fileSettings(json, fail) };
 }
 
 /** Reads and parses a road file; an unreadable file is SatcountError exit 2. */
@@ -47,6 +47,28 @@ export async function loadRoad(file: string, opts: ParseRoadOptions = {}): Promi
 }
 
 type Fail = (problem: string) => never;
+
+const SETTINGS = [
+  { property: 'drive_side', key: 'driveSide', values: ['right', 'left'] },
+  { property: 'queue_head', key: 'queueHead', values: ['start', 'end'] },
+] as const;
+
+/** `drive_side` and `queue_head` from the properties of the file's features; features that disagree are an error. */
+function fileSettings(json: unknown, fail: Fail): RoadFileSettings {
+  const features = isObject(json) && json.type === 'FeatureCollection' && Array.isArray(json.features) ? json.features : [json];
+  const out: Record<string, string> = {};
+  for (const feature of features) {
+    const props = isObject(feature) && isObject(feature.properties) ? feature.properties : {};
+    for (const { property, key, values } of SETTINGS) {
+      const v = props[property];
+      if (v === undefined || v === null) continue;
+      if (!(values as readonly unknown[]).includes(v)) fail(`property ${property} must be ${values.join(' or ')}, got ${preview(v)}`);
+      if (out[key] !== undefined && out[key] !== v) fail(`features disagree on ${property} (${out[key]} and ${String(v)})`);
+      out[key] = v as string;
+    }
+  }
+  return out as RoadFileSettings;
+}
 
 function namedCrs(name: string, where: string, fail: Fail): RoadCrs {
   return resolveCrs(name) ?? fail(`unknown CRS "${name}" (from ${where}); use EPSG:<code>, a proj4 string or 'pixel'`);

@@ -14,9 +14,16 @@ export type RoadCrs =
   | { kind: 'proj4'; name: string; proj4: string };
 
 /** A parsed road file: one or more polylines in the road's own CRS, in drawing order. */
+/** Settings a road file states in its features' properties (`satcount synth` writes them). */
+export interface RoadFileSettings {
+  driveSide?: 'right' | 'left';
+  queueHead?: 'start' | 'end';
+}
+
 export interface RoadInput {
   file: string;
   crs: RoadCrs;
+  settings: RoadFileSettings;
   /** Each part has ≥ 2 distinct vertices; consecutive duplicates are already removed. */
   parts: [number, number][][];
 }

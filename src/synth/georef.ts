@@ -1,5 +1,5 @@
 import proj4 from 'proj4';
-import { lookupEpsg } from '../raster/epsg.js';
+import { lookupEpsg } from '../raster/geo/epsg.js';
 import { SatcountError, type GeoTransform, type LonLat, type PixelPoint } from '../types.js';
 
 /** Where a synthetic scene sits on the earth: a north-up grid in a projected CRS. */

@@ -1,6 +1,6 @@
 import type { Canvas } from './canvas.js';
 import type { Polyline } from './polyline.js';
-import { fbm, hash2 } from './prng.js';
+import { fbm, hash2 } from '../random/prng.js';
 import type { Colour, RoadProfile } from './traffic.js';
 
 /** Per pixel near the road: chainage and signed offset of its nearest road point (pixels); NaN elsewhere. */

@@ -1,7 +1,7 @@
 import type { Canvas } from './canvas.js';
 import { smooth } from './ground.js';
 import type { Polyline } from './polyline.js';
-import { fbm } from './prng.js';
+import { fbm } from '../random/prng.js';
 
 export type HiddenKind = 'nodata' | 'cloud';
 

@@ -1,11 +1,10 @@
 import { orientedRect, swept, type Box, type Canvas, type Sdf } from './canvas.js';
 import type { Polyline } from './polyline.js';
-import { fbm, type Rng } from './prng.js';
-import type { Sun } from './sun.js';
+import { fbm, type Rng } from '../random/prng.js';
+import { SHADOW, type Sun } from './sun.js';
 import type { Colour, RoadProfile } from './traffic.js';
 import type { Footprint } from './vehicles.js';
 
-export const SHADOW: Colour = [0.42, 0.45, 0.56, 0.42];
 
 /** A building's footprint is a rectangle like a vehicle's, with a height for its shadow. */
 interface Building extends Footprint {

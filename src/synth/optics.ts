@@ -1,7 +1,7 @@
-import sharp from 'sharp';
 import { gaussianBlur, type Canvas } from './canvas.js';
 import type { SynthBands } from './options.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random/prng.js';
+import { jpegRoundTrip, SENSOR } from '../optics/sensor.js';
 
 /** Final pixels of a scene: pixel-interleaved bands, 0 reserved for nodata. */
 export interface SceneRaster {
@@ -14,12 +14,13 @@ export interface SceneRaster {
 }
 
 /**
- * What a satellite adds: optical blur (PSF ~0.6 px sigma), sensor noise, then quantisation; 8-bit
- * RGB also goes through a high-quality JPEG round trip, as most delivered 8-bit products have.
+ * What a satellite adds (optics/sensor.ts): optical blur, sensor noise, then quantisation; 8-bit
+ * RGB also goes through the sensor's JPEG round trip, as most delivered 8-bit products have. The
+ * noise here grows with brightness (scenes are rendered in 0..1 before quantisation).
  * 16-bit scenes map display values to 12-bit-like DNs (about 80..3500) with an NIR fourth band.
  */
 export async function applyOptics(c: Canvas, bands: SynthBands, nodata: Uint8Array, rng: Rng): Promise<SceneRaster> {
-  gaussianBlur(c, 0.6);
+  gaussianBlur(c, SENSOR.blurSigma_px);
   const n = c.width * c.height;
   if (bands === 'rgb') {
     for (let i = 0; i < n * 4; i++) c.px[i] += rng.normal(0, 0.004 + 0.008 * Math.max(0, c.px[i]));
@@ -27,10 +28,7 @@ export async function applyOptics(c: Canvas, bands: SynthBands, nodata: Uint8Arr
     for (let i = 0; i < n; i++) {
       for (let ch = 0; ch < 3; ch++) data[i * 3 + ch] = Math.max(1, Math.min(255, Math.round(c.px[i * 4 + ch] * 255)));
     }
-    const jpeg = await sharp(data, { raw: { width: c.width, height: c.height, channels: 3 } })
-      .jpeg({ quality: 85, chromaSubsampling: '4:2:0' })
-      .toBuffer();
-    data = new Uint8Array(await sharp(jpeg).raw().toBuffer());
+    data = await jpegRoundTrip(data, c.width, c.height);
     for (let i = 0; i < n; i++) {
       for (let ch = 0; ch < 3; ch++) data[i * 3 + ch] = nodata[i] ? 0 : Math.max(1, data[i * 3 + ch]);
     }

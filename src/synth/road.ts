@@ -1,7 +1,7 @@
 import type { PixelPoint } from '../types.js';
 import type { RoadShape } from './options.js';
 import { Polyline } from './polyline.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random/prng.js';
 
 /**
  * Generates the road centre line for a scene, clipped to the image: a straight road across the

@@ -6,7 +6,7 @@ import { measureHidden, paintHidden, planHidden, type HiddenStretch } from './hi
 import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, placeBuildings, placeTrees } from './objects.js';
 import { applyOptics, type SceneRaster } from './optics.js';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
-import { createRng, hash2 } from './prng.js';
+import { createRng, hash2 } from '../random/prng.js';
 import { roadLine } from './road.js';
 import { pickSun } from './sun.js';
 import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';

@@ -1,4 +1,8 @@
-import type { Rng } from './prng.js';
+import type { Rng } from '../random/prng.js';
+import type { Colour } from './traffic.js';
+
+/** Colour of cast shadows (vehicles, buildings, trees), blended over the ground. */
+export const SHADOW: Colour = [0.42, 0.45, 0.56, 0.42];
 
 /** Where shadows fall: pixels of shadow per metre of object height, as a pixel-space vector. */
 export interface Sun {

@@ -1,6 +1,6 @@
 import type { Direction } from '../types.js';
 import type { DriveSide, ResolvedSynthOptions } from './options.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random/prng.js';
 
 export type VehicleClass = 'car' | 'van' | 'truck';
 /** Display-space reflectance 0..1: red, green, blue, near infrared. */

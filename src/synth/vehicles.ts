@@ -1,8 +1,7 @@
 import type { PixelBox, PixelPoint } from '../types.js';
 import { orientedRect, swept, type Canvas } from './canvas.js';
-import { SHADOW } from './objects.js';
 import type { Polyline } from './polyline.js';
-import type { Sun } from './sun.js';
+import { SHADOW, type Sun } from './sun.js';
 import type { Colour, PlacedVehicle } from './traffic.js';
 
 const GLASS: Colour = [0.07, 0.08, 0.1, 0.08];

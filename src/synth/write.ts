@@ -1,6 +1,5 @@
-import { dirname } from 'node:path';
-import { writeGeoTiff } from '../raster/write-geotiff.js';
-import { ensureDir, writeFileAtomic } from '../report/atomic.js';
+import { writeGeoTiff } from '../raster/tiff/write-geotiff.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic.js';
 import type { SynthOptions } from './options.js';
 import { renderScene, type RenderedScene } from './scene.js';
 
@@ -24,9 +23,10 @@ export function scenePaths(outPath: string): ScenePaths {
  * await writeScene('fixtures/demo.tif', { seed: 3, queueLength: 400 });
  */
 export async function writeScene(outPath: string, opts: SynthOptions): Promise<RenderedScene & { paths: ScenePaths }> {
-  const scene = await renderScene(opts);
   const paths = scenePaths(outPath);
-  await ensureDir(dirname(paths.image));
+  // Checked before rendering (seconds for a large scene), and no folder is made for a mistyped path.
+  for (const p of Object.values(paths)) await checkWritable(p);
+  const scene = await renderScene(opts);
   const { raster } = scene;
   const overviews = [2, 4, 8].filter((f) => Math.max(raster.width, raster.height) / f >= 512);
   await writeGeoTiff(

@@ -12,29 +12,68 @@ export interface TilePlanOptions {
   tileHeight: number;
   /** Overlap between neighbouring tiles in model pixels; should exceed the largest object. */
   overlap: number;
+  /**
+   * For a model that takes any tile whose sides are multiples of this (a dynamic input): the last
+   * tile of a row or column shrinks to what is left of the image, rounded up to a multiple, rather
+   * than reaching back over its neighbour. Null or absent: every tile has the model's input size.
+   */
+  sizeMultiple?: number | null;
 }
 
 interface Axis {
   starts: number[];
-  size: number;
+  /** Window length in source pixels and in model pixels, per tile. */
+  sizes: number[];
+  modelSizes: number[];
   coreStart: number[];
   coreEnd: number[];
 }
 
 /**
- * Tile starts along one axis. The last tile is pulled back to end at the image edge, so every tile
- * holds a full window of real pixels when the image is at least one window wide; cores meet at the
- * middle of each overlap, so every pixel belongs to exactly one core.
+ * Smallest model length of a shrunk edge tile: the model needs context around a vehicle, and
+ * tiles this small cost more per pixel in fixed overhead than they save.
  */
-function planAxis(length: number, window: number, step: number): Axis {
+const MIN_EDGE_MODEL_PX = 128;
+
+/**
+ * Model length (a multiple of `multiple`, under `model`) of a last tile covering at least `rest`
+ * source pixels, whose window is a whole number of source pixels at exactly the axis' scale
+ * (model / window): null when no shorter tile fits, so the edge tile keeps the full size.
+ */
+function edgeModelSize(rest: number, model: number, window: number, multiple: number): number | null {
+  const start = Math.max(MIN_EDGE_MODEL_PX, Math.ceil((rest * model) / window / multiple) * multiple);
+  for (let m = Math.ceil(start / multiple) * multiple; m < model; m += multiple) {
+    const w = (m * window) / model;
+    if (Number.isInteger(w) && w >= rest) return m;
+  }
+  return null;
+}
+
+/**
+ * Tile starts along one axis. The last tile ends at the image edge: pulled back to a full window
+ * (or, for models that take any size, shrunk to what is left), so every tile holds real pixels
+ * when the image is at least one window long; cores meet at the middle of each overlap, so every
+ * pixel belongs to exactly one core.
+ */
+function planAxis(length: number, window: number, step: number, model: number, multiple: number | null): Axis {
+  const first = length < window && multiple ? edgeModelSize(length, model, window, multiple) : null;
   const starts: number[] = [0];
+  const sizes: number[] = [first === null ? window : (first * window) / model];
+  const modelSizes: number[] = [first ?? model];
   if (length > window) {
     const n = Math.ceil((length - window) / step);
-    for (let i = 1; i <= n; i++) starts.push(Math.min(i * step, length - window));
+    for (let i = 1; i <= n; i++) {
+      const rest = length - i * step;
+      const m = i === n && multiple ? edgeModelSize(rest, model, window, multiple) : null;
+      const size = m === null ? window : (m * window) / model;
+      starts.push(Math.min(i * step, length - size));
+      sizes.push(size);
+      modelSizes.push(m ?? model);
+    }
   }
-  const coreStart = starts.map((s, i) => (i === 0 ? 0 : Math.round((s + starts[i - 1] + window) / 2)));
+  const coreStart = starts.map((s, i) => (i === 0 ? 0 : Math.round((s + starts[i - 1] + sizes[i - 1]) / 2)));
   const coreEnd = starts.map((_, i) => (i === starts.length - 1 ? length : coreStart[i + 1]));
-  return { starts, size: window, coreStart, coreEnd };
+  return { starts, sizes, modelSizes, coreStart, coreEnd };
 }
 
 /**
@@ -49,13 +88,13 @@ export function planTiles(o: TilePlanOptions): Tile[] {
   const winH = Math.max(1, Math.round(o.tileHeight / scale));
   const stepW = Math.max(1, Math.round((o.tileWidth - o.overlap) / scale));
   const stepH = Math.max(1, Math.round((o.tileHeight - o.overlap) / scale));
-  const xs = planAxis(o.width, winW, stepW);
-  const ys = planAxis(o.height, winH, stepH);
+  const xs = planAxis(o.width, winW, stepW, o.tileWidth, o.sizeMultiple ?? null);
+  const ys = planAxis(o.height, winH, stepH, o.tileHeight, o.sizeMultiple ?? null);
 
   const tiles: Tile[] = [];
   for (let row = 0; row < ys.starts.length; row++) {
     for (let col = 0; col < xs.starts.length; col++) {
-      const window: PixelWindow = { x: xs.starts[col], y: ys.starts[row], width: winW, height: winH };
+      const window: PixelWindow = { x: xs.starts[col], y: ys.starts[row], width: xs.sizes[col], height: ys.sizes[row] };
       const core: PixelWindow = {
         x: xs.coreStart[col],
         y: ys.coreStart[row],
@@ -67,8 +106,9 @@ export function planTiles(o: TilePlanOptions): Tile[] {
         col,
         row,
         window,
-        modelWidth: o.tileWidth,
-        modelHeight: o.tileHeight,
+        modelWidth: xs.modelSizes[col],
+        modelHeight: ys.modelSizes[row],
+        // The same along each axis for every tile: shrunk edge tiles keep their axis' scale exactly.
         scale: o.tileWidth / winW,
         core,
       });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import proj4 from 'proj4';
-import { writeGeoTiff } from '../../src/raster/write-geotiff.js';
+import { writeGeoTiff } from '../../src/raster/tiff/write-geotiff.js';
 import type { GeoTransform } from '../../src/types.js';
 
 export const BLOB_MODEL = new URL('../models/blob-centernet.onnx', import.meta.url).pathname;

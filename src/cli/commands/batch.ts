@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { expandInputs, shardInputs } from '../../batch/inputs.js';
-import { runBatch } from '../../batch/run.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
-import { SatcountError } from '../../types.js';
+import { makeOutputDir } from '../../io/atomic.js';
 import { VERSION } from '../../version.js';
-import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { addBatchOutputOptions, addModelOptions, addRoadOptions, batchOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveInt, shard } from '../parse.js';
-import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
+import { barsShown, batchProgress } from '../progress.js';
+import { action, EXIT, loggerFor, userMessage, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
 interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
@@ -14,15 +14,11 @@ interface BatchFlags extends ModelFlags, RoadFlags, GlobalFlags {
   concurrency: number;
   shard?: { index: number; count: number };
   force?: boolean;
-  geojson?: boolean;
-  geojsonBoxes?: boolean;
-  csv?: boolean;
-  overlay?: boolean;
-  profilePlots?: boolean;
 }
 
 function summaryLine(s: Summary): string {
-  return `${s.images} images: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed`;
+  const warned = s.rows.filter((r) => (r.warnings ?? []).length > 0).length;
+  return `${s.images} images: ${s.ok} counted, ${s.skipped} up to date, ${s.failed} failed${warned > 0 ? `, ${warned} with warnings (see summary.csv)` : ''}`;
 }
 
 export function batchCommand(signal: AbortSignal): Command {
@@ -32,12 +28,8 @@ export function batchCommand(signal: AbortSignal): Command {
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
-    .option('--force', 'recount images whose results are up to date')
-    .option('--geojson', 'also write <image>.geojson per georeferenced image')
-    .option('--geojson-boxes', 'GeoJSON boxes instead of centre points')
-    .option('--csv', 'also write <image>.csv per image')
-    .option('--overlay', 'also write <image>.overlay.png per image')
-    .option('--profile-plots', 'with --road, also write <image>.profile.png per image');
+    .option('--force', "recount images whose results are up to date, and count images whose pixel size is far outside the model's validated range");
+  addBatchOutputOptions(cmd);
   addModelOptions(cmd);
   addRoadOptions(cmd);
   cmd.addHelpText(
@@ -56,22 +48,34 @@ Examples:
   );
   return cmd.action(
     action(async (inputs: string[], flags: BatchFlags) => {
-      if (flags.profilePlots && !flags.road) throw new SatcountError('batch: --profile-plots needs --road');
+      const outputs = batchOutputsFrom(flags as BatchFlags & Record<string, unknown>);
       const logger = loggerFor(flags);
       const all = await expandInputs(inputs);
       const mine = shardInputs(all, flags.shard);
       logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
+      // On a terminal the bar says what the per-image log lines would; they would only break it up.
+      const showBar = barsShown(flags);
+      const progress = batchProgress(showBar);
+      let failed = 0;
+      progress.update(0, mine.length, { failed });
+      const { runBatch } = await import('../../batch/run.js'); // the pipeline, loaded on use
       const summary = await runBatch({
         inputs: mine,
         outDir: flags.outDir,
         concurrency: flags.concurrency,
         force: flags.force,
-        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), logger, signal },
-        outputs: { geojson: flags.geojson, geojsonBoxes: flags.geojsonBoxes, csv: flags.csv, overlay: flags.overlay, profilePlot: flags.profilePlots },
+        // Per-image info lines ("reading 6 tiles") would break the bar up too; warnings still show.
+        run: { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force, logger: showBar && !flags.logLevel ? logger.child({}, { level: 'warn' }) : logger, signal },
+        outputs,
+        describeError: userMessage,
         logger,
         signal,
-        onImageDone: (row, done, total) => logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done'),
-      });
+        onImageDone: (row, done, total) => {
+          if (row.status === 'failed') failed++;
+          if (showBar) progress.update(done, total, { failed });
+          else logger.info({ image: row.image, status: row.status, total: row.total, error: row.error ?? undefined, done, of: total }, 'image done');
+        },
+      }).finally(progress.stop);
       if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       else process.stdout.write(`${summaryLine(summary)} → ${flags.outDir}/summary.csv\n`);
       for (const r of summary.rows) if (r.status === 'failed') process.stderr.write(`satcount: ${r.error}\n`);
@@ -99,7 +103,11 @@ Example:
         const target = flags.outDir ?? '.';
         const summaries = await Promise.all(dirs.map(async (d) => rebaseResults(await readSummary(d), d, target)));
         const merged = mergeSummaries(VERSION, summaries);
-        if (flags.outDir) await writeSummary(flags.outDir, merged);
+        if (flags.outDir) {
+          // Like batch, summary makes its one --out-dir folder (never missing parents).
+          await makeOutputDir(flags.outDir);
+          await writeSummary(flags.outDir, merged);
+        }
         if (flags.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
         else if (!flags.outDir) process.stdout.write(summaryCsv(merged));
         else process.stdout.write(`${summaryLine(merged)} → ${flags.outDir}/summary.csv\n`);

@@ -1,9 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { compareCase, formatCheckTable, type CheckRow } from '../../check/compare.js';
+import { formatCheckTable } from '../../check/compare.js';
 import { readCheckSpec, type CheckCase } from '../../check/spec.js';
-import { loadModel } from '../../detect/model.js';
-import { runCount } from '../../pipeline/run.js';
-import { DEFAULT_MODEL_PATH } from '../../pipeline/model-path.js';
 import { SatcountError } from '../../types.js';
 import { addModelOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -40,27 +37,18 @@ export function checkCommand(signal: AbortSignal): Command {
     action(async (specPath: string, flags: { model?: string } & GlobalFlags) => {
       const logger = loggerFor(flags);
       const spec = readCheckSpec(specPath);
-      const parsed = spec.cases.map((c) => caseFlags(specPath, c, { model: flags.model }));
-      const rows: CheckRow[] = [];
-      const detectors = new Map<string, Awaited<ReturnType<typeof loadModel>>>();
-      try {
-        for (let i = 0; i < spec.cases.length; i++) {
-          const c = spec.cases[i];
-          const f = parsed[i];
-          const opts = { ...modelOptionsFrom(f), ...roadOptionsFrom(f) };
-          const modelPath = f.model ?? DEFAULT_MODEL_PATH;
-          const key = JSON.stringify([modelPath, opts.modelOverrides]);
-          if (!detectors.has(key)) detectors.set(key, await loadModel(modelPath, opts.modelOverrides));
-          const run = await runCount(c.image, { ...opts, detector: detectors.get(key), logger, signal });
-          await run.close();
-          rows.push(...compareCase(c.name, run.result, c.expect));
-        }
-      } finally {
-        for (const d of detectors.values()) await d.close();
-      }
-      const failed = rows.filter((r) => !r.ok).length;
-      if (flags.json) process.stdout.write(JSON.stringify({ spec: specPath, passed: rows.length - failed, failed, rows }, null, 2) + '\n');
-      else process.stdout.write(formatCheckTable(rows) + `${rows.length - failed} passed, ${failed} failed\n`);
+      const { runCheck } = await import('../../check/run.js'); // the pipeline, loaded on use
+      const report = await runCheck(spec, {
+        optionsFor: (c) => {
+          const f = caseFlags(specPath, c, { model: flags.model });
+          return { ...modelOptionsFrom(f), ...roadOptionsFrom(f) };
+        },
+        logger,
+        signal,
+      });
+      const { rows, passed, failed } = report;
+      if (flags.json) process.stdout.write(JSON.stringify({ spec: specPath, passed, failed, rows }, null, 2) + '\n');
+      else process.stdout.write(formatCheckTable(rows) + `${passed} passed, ${failed} failed\n`);
       return failed > 0 ? EXIT.regression : EXIT.ok;
     }),
   );

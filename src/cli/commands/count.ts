@@ -1,12 +1,16 @@
 import { Command } from 'commander';
 import type { CountResult } from '../../pipeline/result.js';
-import { runCount, writeOutputs, type OutputOptions } from '../../pipeline/run.js';
-import { addModelOptions, addOutputOptions, addRoadOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
+import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
-type CountFlags = ModelFlags & RoadFlags & OutputOptions & GlobalFlags;
+type CountFlags = ModelFlags & RoadFlags & GlobalFlags & Record<string, unknown> & { force?: boolean };
+
+/** "1 vehicle", "3 vehicles". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 function km(m: number): string {
   return m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`;
@@ -17,12 +21,12 @@ export function humanSummary(r: CountResult): string {
   const byClass = Object.entries(r.counts.by_class)
     .map(([c, n]) => `${c} ${n}`)
     .join(', ');
-  const lines = [`${r.image.path}: ${r.counts.total} vehicles${byClass ? ` (${byClass})` : ''} in ${r.timing.tiles} tiles, ${r.timing.total_s.toFixed(1)} s`];
+  const lines = [`${r.image.path}: ${plural(r.counts.total, 'vehicle')}${byClass ? ` (${byClass})` : ''} in ${plural(r.timing.tiles, 'tile')}, ${r.timing.total_s.toFixed(1)} s`];
   if (r.counts.by_direction) {
     lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward})`);
     for (const q of r.queues) {
       lines.push(
-        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${q.lanes} lane${q.lanes === 1 ? '' : 's'}, ${q.vehicles_observed} vehicles seen, ~${q.vehicles_estimated} estimated`,
+        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${plural(q.lanes, 'lane')}, ${plural(q.vehicles_observed, 'vehicle')} seen, ~${q.vehicles_estimated} estimated`,
       );
     }
     if (r.queues.length === 0) lines.push('no queue found');
@@ -36,11 +40,14 @@ export function countCommand(signal: AbortSignal): Command {
     .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
   addModelOptions(cmd);
   addRoadOptions(cmd);
-  cmd.option('--profile-plot <file.png>', 'with --road, write the density profile as a PNG plot');
+  cmd.option('--force', "count even when the image's pixel size is far outside the model's validated range");
   addOutputOptions(cmd);
   cmd.addHelpText(
     'after',
     `
+Exit codes: 0 ok · 2 bad usage or input (unreadable image, bad road, pixel size far outside the model's
+            range, unwritable output) · 3 model problem · 130 interrupted
+
 Examples:
   $ satcount count scene.tif
   $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png
@@ -48,17 +55,22 @@ Examples:
   );
   return cmd.action(
     action(async (image: string, flags: CountFlags) => {
+      const outputs = countOutputsFrom(flags);
+      const options = { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), force: flags.force };
+      // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version
+      // and the other commands start without it.
+      const [{ runCount }, { checkOutputPaths, writeOutputs }] = await Promise.all([import('../../pipeline/run.js'), import('../../report/outputs.js')]);
+      await checkOutputPaths(outputs);
       const logger = loggerFor(flags);
       const progress = tileProgress(!flags.quiet && !flags.json, 'detecting');
       const run = await runCount(image, {
-        ...modelOptionsFrom(flags),
-        ...roadOptionsFrom(flags),
+        ...options,
         logger,
         signal,
         onProgress: progress.update,
       }).finally(progress.stop);
       try {
-        await writeOutputs(run, flags);
+        await writeOutputs(run, outputs);
       } finally {
         await run.close();
       }

@@ -1,9 +1,6 @@
 import { Command, Option } from 'commander';
-import { classFilter, evaluate, formatTable, LABEL_FORMATS, loadPlainImage, openLabels, type EvalImage, type LabelFormat, type LoadedImage } from '../../eval/index.js';
-import { memorySource } from '../../pipeline/memory-source.js';
-import { detectScene, openDetector, planSceneTiles } from '../../pipeline/count.js';
-import { openRaster } from '../../raster/open.js';
-import { writeFileAtomic } from '../../report/atomic.js';
+import { formatTable } from '../../eval/table.js';
+import { LABEL_FORMATS, type LabelFormat } from '../../eval/types.js';
 import { addModelOptions, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { positiveNumber, probability } from '../parse.js';
 import { action, EXIT, loggerFor, type GlobalFlags } from '../run-command.js';
@@ -16,19 +13,6 @@ interface EvalFlags extends ModelFlags, GlobalFlags {
   minF1?: number;
   simulateGsd?: number;
   out?: string;
-}
-
-/** GeoTIFFs go through the raster reader (for their pixel size); other files through sharp. */
-async function loadImage(path: string, flags: EvalFlags): Promise<LoadedImage> {
-  if (!/\.tiff?$/i.test(path)) return loadPlainImage(path);
-  const source = await openRaster(path, { gsd: flags.gsd, bands: flags.bands, maxMegapixels: flags.maxMegapixels });
-  try {
-    const { width, height } = source.info;
-    const image = await source.readRgb({ x: 0, y: 0, width, height }, width, height);
-    return { image, gsd_m: source.info.georeferenced || flags.gsd ? source.info.gsd_m : null };
-  } finally {
-    await source.close();
-  }
 }
 
 export function evalCommand(signal: AbortSignal): Command {
@@ -55,46 +39,31 @@ Examples:
   return cmd.action(
     action(async (paths: string[], flags: EvalFlags) => {
       const logger = loggerFor(flags);
-      const labels = await openLabels(flags.labels, flags.labelFormat);
-      const classes = classFilter(flags.classes, labels.classNames);
-      const detector = await openDetector(modelOptionsFrom(flags));
-      try {
-        const images: EvalImage[] = [];
-        const loaded = new Map<string, LoadedImage>();
-        for (const path of paths) {
-          const img = await loadImage(path, flags);
-          loaded.set(path, img);
-          const found = await labels.forImage({ path, width: img.image.width, height: img.image.height, gsd_m: img.gsd_m });
-          if (!found.file) logger.warn({ image: path }, 'no label file for this image: every detection counts as a false alarm');
-          images.push({ path, labels: found });
-        }
-        const report = await evaluate(
-          images,
-          {
-            classes,
-            iou: flags.iou,
-            simulateGsd: flags.simulateGsd,
-            gsd: flags.gsd,
-            load: async (p) => loaded.get(p)!,
-            log: (message) => logger.info(message),
-          },
-          async (image, gsd) => {
-            const source = memorySource('(evaluated image)', image, gsd);
-            const tiles = planSceneTiles(source, detector, gsd, flags.overlap);
-            const run = await detectScene(source, detector, gsd, tiles, { signal });
-            return run.detections.map((d) => ({ box: d.bbox_px, score: d.score }));
-          },
-        );
-        if (flags.out) await writeFileAtomic(flags.out, JSON.stringify({ model: detector.info, ...report }, null, 2) + '\n');
-        process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatTable(report));
-        // No labels and no detections anywhere leaves F1 undefined: nothing was missed or invented.
-        const f1 = report.totals.f1 ?? (report.totals.fp === 0 && report.totals.fn === 0 ? 1 : 0);
-        if (flags.minF1 !== undefined && f1 < flags.minF1) {
-          process.stderr.write(`satcount: F1 ${report.totals.f1?.toFixed(3) ?? 'undefined'} is below --min-f1 ${flags.minF1}\n`);
-          return EXIT.regression;
-        }
-      } finally {
-        await detector.close();
+      const { modelOverrides, model } = modelOptionsFrom(flags);
+      const { runEval } = await import('../../eval/run.js'); // the pipeline and sharp, loaded on use
+      const { report } = await runEval(paths, {
+        model,
+        modelOverrides,
+        labels: flags.labels,
+        labelFormat: flags.labelFormat,
+        classes: flags.classes,
+        iou: flags.iou,
+        simulateGsd: flags.simulateGsd,
+        gsd: flags.gsd,
+        bands: flags.bands,
+        maxMegapixels: flags.maxMegapixels,
+        overlap: flags.overlap,
+        tileSize: flags.tileSize,
+        out: flags.out,
+        logger,
+        signal,
+      });
+      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatTable(report));
+      // No labels and no detections anywhere leaves F1 undefined: nothing was missed or invented.
+      const f1 = report.totals.f1 ?? (report.totals.fp === 0 && report.totals.fn === 0 ? 1 : 0);
+      if (flags.minF1 !== undefined && f1 < flags.minF1) {
+        process.stderr.write(`satcount: F1 ${report.totals.f1?.toFixed(3) ?? 'undefined'} is below --min-f1 ${flags.minF1}\n`);
+        return EXIT.regression;
       }
     }),
   );

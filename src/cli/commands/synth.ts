@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { parseLonLat, parseSize, SYNTH_DEFAULTS, writeScene } from '../../synth/index.js';
+import { parseLonLat, parseSize, SYNTH_DEFAULTS } from '../../synth/options.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from '../parse.js';
-import { action, type GlobalFlags } from '../run-command.js';
+import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 
 interface SynthFlags extends GlobalFlags {
   out: string;
@@ -19,6 +19,9 @@ interface SynthFlags extends GlobalFlags {
   driveSide: 'right' | 'left';
   queueHead: 'start' | 'end';
 }
+
+/** A queue ends within a vehicle length and a gap of the length asked for; shorter means the road ran out. */
+const SHORTFALL_M = 25;
 
 export function synthCommand(): Command {
   const d = SYNTH_DEFAULTS;
@@ -38,10 +41,12 @@ export function synthCommand(): Command {
     .addOption(new Option('--bands <kind>', '8-bit RGB or 16-bit RGB+NIR').choices(['rgb', 'rgbn16']).default(d.bands))
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
-    .addHelpText('after', '\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
+    .addHelpText('after', '\nExit codes: 0 ok · 2 bad usage or unwritable output · 130 interrupted\n\nExamples:\n  $ satcount synth --out scene.tif --seed 7 --queue-length 800 --hidden 0.1\n  $ satcount synth --out curve.tif --road curved --drive-side left')
     .action(
       action(async (flags: SynthFlags) => {
         const { width, height } = parseSize(flags.size);
+        // The renderer (sharp, proj4) loads on use, not at start-up.
+        const { writeScene } = await import('../../synth/index.js');
         const scene = await writeScene(flags.out, {
           seed: flags.seed,
           gsd: flags.gsd,
@@ -58,7 +63,13 @@ export function synthCommand(): Command {
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,
         });
-        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues };
+        // A queue longer than the road is cut at the scene's edge; the truth file has the real length.
+        const warnings = scene.truth.queues
+          .filter((q) => q.jammed && q.length_m < flags.queueLength - SHORTFALL_M)
+          .map((q) => `synth: --queue-length ${flags.queueLength} m does not fit the road in this scene: the ${q.direction} queue is ${Math.round(q.length_m)} m (${scene.paths.truth} has the exact extent)`);
+        const logger = loggerFor(flags);
+        for (const w of warnings) logger.warn(w);
+        const summary = { ...scene.paths, vehicles: scene.truth.vehicles.length, queues: scene.truth.queues, warnings };
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : `wrote ${scene.paths.image}, ${scene.paths.road}, ${scene.paths.truth} (${scene.truth.vehicles.length} vehicles)\n`);
       }),
     );

@@ -17,6 +17,8 @@ interface CocoAnnotation {
   category_id: number | string;
   bbox: [number, number, number, number];
   iscrowd?: number;
+  /** satcount's hand labels: a vehicle the labeller could not decide on (do-not-care, like crowd). */
+  doubtful?: boolean;
 }
 
 /** True when a parsed JSON document looks like COCO detection labels. */
@@ -27,7 +29,8 @@ export function isCoco(doc: unknown): boolean {
 /**
  * Reads a COCO JSON document: `images` (`id`, `file_name`), `annotations` (`image_id`,
  * `category_id`, `bbox` = [x, y, width, height] in pixels, optional `iscrowd`) and `categories`
- * (`id`, `name`). Crowd annotations are kept as `difficult`.
+ * (`id`, `name`). Crowd annotations, and those marked `"doubtful": true` (training/labels/), are kept
+ * as `difficult`: do-not-care in matching.
  */
 export function parseCoco(doc: unknown, source = 'COCO labels'): CocoLabels {
   if (!isCoco(doc)) throw new SatcountError(`${source}: not COCO JSON (no "images" and "annotations" arrays)`);
@@ -60,7 +63,7 @@ export function parseCoco(doc: unknown, source = 'COCO labels'): CocoLabels {
     boxes.push({
       box: [x, y, x + w, y + h],
       className: names.get(String(a.category_id)) ?? String(a.category_id),
-      difficult: a.iscrowd === 1,
+      difficult: a.iscrowd === 1 || a.doubtful === true,
     });
   });
   return {

@@ -1,4 +1,4 @@
-import { SatcountError, type PixelBox, type PixelPoint } from '../../types.js';
+import { SatcountError, SettingsError, type PixelBox, type PixelPoint } from '../../types.js';
 import type { LabelBox, LabelTarget } from '../types.js';
 
 /**
@@ -100,7 +100,7 @@ function boxesOf(
 
 function pointBox([x, y]: PixelPoint, target: LabelTarget, size_m: number, where: string): PixelBox {
   if (!target.gsd_m) {
-    throw new SatcountError(`${where}: a point label needs the pixel size of ${target.path} (give --gsd)`);
+    throw new SettingsError('gsd', (n) => `${where}: a point label needs the pixel size of ${target.path} (give ${n})`);
   }
   const half = size_m / target.gsd_m / 2;
   return [x - half, y - half, x + half, y + half];

@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { SatcountError } from '../../types.js';
+import { SatcountError, SettingsError } from '../../types.js';
 import { LABEL_FORMATS, type ImageLabels, type LabelFormat, type LabelTarget } from '../types.js';
 import { isCoco, parseCoco } from './coco.js';
 import { parseDota } from './dota.js';
@@ -30,7 +30,7 @@ const JSON_EXTS = ['.json', '.geojson'];
  */
 export async function openLabels(path: string, format?: LabelFormat): Promise<LabelSource> {
   if (format !== undefined && !LABEL_FORMATS.includes(format)) {
-    throw new SatcountError(`--label-format ${format}: expected one of ${LABEL_FORMATS.join(', ')}`);
+    throw new SettingsError('labelFormat', (n) => `${n} ${format}: expected one of ${LABEL_FORMATS.join(', ')}`);
   }
   const kind = await stat(path).then(
     (s) => (s.isDirectory() ? 'dir' : 'file'),

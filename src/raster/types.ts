@@ -1,0 +1,38 @@
+import type { TypedArray } from 'geotiff';
+import type { Georef, PixelWindow, RasterInfo, RgbImage } from '../types.js';
+
+/** What every image reader is opened with and gives back, apart from openRaster, which picks the reader. */
+
+export interface OpenOptions {
+  /** Metres per pixel; required for images without georeferencing, overrides the file's otherwise. */
+  gsd?: number;
+  /** Bands to show as R, G, B (1-based; one band = grey). Default: the first three colour bands. */
+  bands?: number[];
+  /** Open images with no known pixel size (gsd_m null) instead of refusing them (`satcount info`). */
+  allowNoGsd?: boolean;
+  /** Refuse images (and single window reads) larger than this. */
+  maxMegapixels?: number;
+  /**
+   * Bytes of decoded TIFF blocks kept for the windows that share them (neighbouring tiles overlap
+   * and straddle blocks); default BLOCK_CACHE_BYTES. 0 decodes a block again for every window.
+   */
+  blockCacheBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface RasterSource {
+  info: RasterInfo;
+  georef: Georef | null;
+  /** Things the user should be told once (e.g. "no georeferencing", "GCPs fitted"). */
+  notes: string[];
+  /** Shown as grey: one band (panchromatic, or --bands with one number) and no colour palette. */
+  grey: boolean;
+  /** Reads full-res window `win` (clipped to the image; parts outside are invalid), resampled to outW×outH, as 8-bit RGB + validity. */
+  readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
+  /**
+   * Raw samples of every band of a full-resolution window (TIFF only; tests and diagnostics),
+   * with validity as readRgb computes it. Parts outside the image are 0 and invalid.
+   */
+  readSamples?(win: PixelWindow): Promise<{ arrays: TypedArray[]; valid: Uint8Array }>;
+  close(): Promise<void>;
+}
