@@ -143,6 +143,21 @@ export interface Normalization {
 
 export type { LayoutName };
 
+/**
+ * Measured detection quality of a model for one class at one ground sample distance (metadata
+ * `quality`), from its validation sets: what a count's interval can be built from.
+ */
+export interface QualityEntry {
+  gsd_m: number;
+  class: string;
+  precision: number;
+  recall: number;
+  /** Vehicles of this class in the validation sets the figures come from. */
+  n_truth: number;
+  /** Which validation sets. */
+  set: string;
+}
+
 /** Effective model settings (metadata merged with command-line overrides). */
 export interface ModelInfo {
   path: string;
@@ -154,12 +169,16 @@ export interface ModelInfo {
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];
+  /** The classes counted as vehicles (a multi-class model's others are dropped before merging). */
+  vehicle_classes: string[];
   score_threshold: number;
   nms_iou: number;
   normalization: Normalization;
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Per-class, per-GSD precision and recall from the model's metadata; empty when it states none. */
+  quality: QualityEntry[];
   /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
   size_multiple: number | null;
   /** Measured precision and recall per class and GSD band (metadata `quality`, written by training); absent when not measured. */

@@ -6,7 +6,7 @@ import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject 
 import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
 import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
-import { openDetector } from './detectors.js';
+import { logIgnoredClasses, openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
@@ -106,6 +106,7 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
   };
   try {
     detector = await openDetector(opts);
+    logIgnoredClasses(detector, opts.logger);
     const gsd = effectiveGsd(source, opts.gsd);
     const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
     const overlap = resolveOverlap(opts.overlap, detector.info);
