@@ -181,20 +181,6 @@ export interface ModelInfo {
   quality: QualityEntry[];
   /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
   size_multiple: number | null;
-  /** Measured precision and recall per class and GSD band (metadata `quality`, written by training); absent when not measured. */
-  quality?: ModelQuality[];
-}
-
-/** One entry of the model metadata's `quality`: a class's precision and recall at one pixel size. */
-export interface ModelQuality {
-  gsd_m: number;
-  class: string;
-  precision: number;
-  recall: number;
-  /** Validation vehicles of this class at this GSD. */
-  n_truth: number;
-  /** Which validation sets. */
-  set: string;
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */

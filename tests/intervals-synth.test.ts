@@ -9,7 +9,7 @@ import { memorySource } from '../src/raster/sources/memory.js';
 import { DEFAULT_MODEL_PATH } from '../src/pipeline/model-path.js';
 import { analyseRoad, corridorTiles, prepareRoad, ROAD_DEFAULTS } from '../src/pipeline/road.js';
 import { renderScene } from '../src/synth/scene.js';
-import type { ModelQuality } from '../src/types.js';
+import type { QualityEntry } from '../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-intervals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * `npm run bench -- --seed-scale` on its calibration scene (seed 9103, 3 km, 630 vehicles; other seeds than here):
  * the figures training writes to the metadata's `quality` for real validation sets.
  */
-const SYNTH_QUALITY: ModelQuality[] = [{ gsd_m: 0.3, class: 'vehicle', precision: 0.959, recall: 0.919, n_truth: 630, set: 'synth calibration seed 9103' }];
+const SYNTH_QUALITY: QualityEntry[] = [{ gsd_m: 0.3, class: 'vehicle', precision: 0.959, recall: 0.919, n_truth: 630, set: 'synth calibration seed 9103' }];
 
 describe('intervals on synth scenes', () => {
   it('cover the true queue and visible count at about the stated 95 %', async () => {

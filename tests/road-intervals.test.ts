@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { countEstimate, qualityAtGsd, queueEstimate, type DetectionQuality } from '../src/road/index.js';
 import type { Queue } from '../src/road/index.js';
 import { createRng, type Rng } from '../src/random/prng.js';
-import type { ModelQuality } from '../src/types.js';
+import type { QualityEntry } from '../src/types.js';
 
-const entry = (gsd_m: number, cls: string, precision: number, recall: number, n_truth: number): ModelQuality => ({ gsd_m, class: cls, precision, recall, n_truth, set: 'test' });
-const quality: ModelQuality[] = [
+const entry = (gsd_m: number, cls: string, precision: number, recall: number, n_truth: number): QualityEntry => ({ gsd_m, class: cls, precision, recall, n_truth, set: 'test' });
+const quality: QualityEntry[] = [
   entry(0.3, 'car', 0.96, 0.94, 3000),
   entry(0.3, 'truck', 0.9, 0.7, 400),
   entry(0.5, 'car', 0.92, 0.86, 3000),

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ROAD_DEFAULTS } from '../pipeline/road.js';
 import { runCount } from '../pipeline/run.js';
 import { writeScene } from '../synth/write.js';
-import type { ModelQuality } from '../types.js';
+import type { QualityEntry } from '../types.js';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -18,7 +18,7 @@ async function synth(out: string, optsJson: string, cols: number) {
 }
 
 async function count(image: string, road: string, qualityFile: string) {
-  const quality = qualityFile === '-' ? undefined : (JSON.parse(readFileSync(qualityFile, 'utf8')) as ModelQuality[]);
+  const quality = qualityFile === '-' ? undefined : (JSON.parse(readFileSync(qualityFile, 'utf8')) as QualityEntry[]);
   const t0 = performance.now();
   const run = await runCount(image, { road: { ...ROAD_DEFAULTS, path: road }, quality });
   const wall = (performance.now() - t0) / 1000;

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../random/prng.js';
 import type { SceneTruth } from '../synth/scene.js';
-import type { ModelQuality } from '../types.js';
+import type { QualityEntry } from '../types.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIR = `${ROOT}.bench/seed-scale`;
@@ -95,7 +95,7 @@ function match(dets: readonly [number, number, number][], truth: SceneTruth): { 
   return { matched, rightDirection, truthCounted: truth.vehicles.filter((v) => !inHidden(v)).length };
 }
 
-async function calibrate(gsd: number): Promise<ModelQuality[]> {
+async function calibrate(gsd: number): Promise<QualityEntry[]> {
   const long = Math.round(3000 / gsd);
   const stem = `${DIR}/calib-${gsd}`;
   child<SynthFigures>('synth', `${stem}.tif`, JSON.stringify({ seed: 9100 + Math.round(gsd * 10), gsd, width: long, height: Math.round(450 / gsd), queueLength: 3000, otherDirection: 'sparse', road: 'curved' }), '1');

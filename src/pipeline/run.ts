@@ -1,6 +1,6 @@
 import { openImages } from '../raster/mosaic.js';
 import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
-import type { ModelQuality } from '../types.js';
+import type { QualityEntry } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
 import { checkPixelSize } from './pixel-size.js';
@@ -12,7 +12,7 @@ import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadCo
 
 export interface RunOptions extends CountOptions {
   /** Precision and recall per class and GSD band, instead of the model metadata's `quality`. */
-  quality?: ModelQuality[];
+  quality?: QualityEntry[];
   /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
   road?: RoadRunOptions;
 }

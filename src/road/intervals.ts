@@ -3,7 +3,7 @@
  * image's pixel size, and from the spread of queue density for road filled where it is hidden.
  * Pure functions; the method is documented in the README ("How sure").
  */
-import type { ModelQuality } from '../types.js';
+import type { QualityEntry } from '../types.js';
 import type { Queue } from './types.js';
 
 /** Precision and recall for one pixel size, with the validation truth they were measured on. */
@@ -34,7 +34,7 @@ export const DENSITY_BLOCK_M = 100;
  *
  * @example qualityAtGsd([{ gsd_m: 0.3, class: 'car', precision: 0.9, recall: 0.85, n_truth: 1234, set: 'v' }], 0.4)
  */
-export function qualityAtGsd(entries: readonly ModelQuality[] | undefined, gsd_m: number): DetectionQuality | null {
+export function qualityAtGsd(entries: readonly QualityEntry[] | undefined, gsd_m: number): DetectionQuality | null {
   if (!entries || entries.length === 0) return null;
   const bands = new Map<number, { tp: number; det: number; truth: number }>();
   for (const e of entries) {
