@@ -113,6 +113,11 @@ export interface RoadPlacement {
   direction: Direction;
   /** 0 = lane nearest the centre line, within the direction. */
   lane: number;
+  /**
+   * Outside every lane learned from the vehicles' offsets (verge, shoulder, beside the road):
+   * counted on the road but never part of a queue.
+   */
+  verge: boolean;
 }
 
 /** One entry of `detections` in the result JSON (schema/result.schema.json, $defs/detection). */
@@ -138,6 +143,21 @@ export interface Normalization {
 
 export type { LayoutName };
 
+/**
+ * Measured detection quality of a model for one class at one ground sample distance (metadata
+ * `quality`), from its validation sets: what a count's interval can be built from.
+ */
+export interface QualityEntry {
+  gsd_m: number;
+  class: string;
+  precision: number;
+  recall: number;
+  /** Vehicles of this class in the validation sets the figures come from. */
+  n_truth: number;
+  /** Which validation sets. */
+  set: string;
+}
+
 /** Effective model settings (metadata merged with command-line overrides). */
 export interface ModelInfo {
   path: string;
@@ -149,12 +169,16 @@ export interface ModelInfo {
   input_size: [w: number, h: number];
   layout: LayoutName;
   classes: string[];
+  /** The classes counted as vehicles (a multi-class model's others are dropped before merging). */
+  vehicle_classes: string[];
   score_threshold: number;
   nms_iou: number;
   normalization: Normalization;
   /** Overlap between neighbouring tiles, model pixels. */
   tile_overlap: number;
   trained_on: string | null;
+  /** Per-class, per-GSD precision and recall from the model's metadata; empty when it states none. */
+  quality: QualityEntry[];
   /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
   size_multiple: number | null;
 }

@@ -17,6 +17,7 @@ const squares: Square[] = [];
 for (let y = 20; y < 580; y += 37) for (let x = 20; x < 700; x += 41) squares.push([x, y]);
 
 beforeAll(async () => {
+  mkdirSync(join(dir, 'empty-folder'));
   await writeSquaresPng(png, 720, 600, squares);
   await writeSquaresTiff(tif, 720, 600, squares);
 });
@@ -94,7 +95,8 @@ describe('satcount count', () => {
 describe('satcount count: bad input', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['a missing file', ['count', join(dir, 'nope.tif')], 2, /nope\.tif: no such file/],
-    ['a directory', ['count', dir], 2, /is a directory/],
+    // A folder of tiles is one mosaic (tests/mosaic.test.ts); one without images is bad input.
+    ['a folder without images', ['count', join(dir, 'empty-folder')], 2, /empty-folder: folder holds no \.tif images/],
     ['a text file', ['count', join(dir, 'notes.tif')], 2, /notes\.tif: not an image/],
     ['an image without georeferencing or --gsd', ['count', png, '--model', BLOB_MODEL], 2, /squares\.png.*--gsd/],
     ['a model that is not ONNX', ['count', tif, '--model', join(dir, 'model.onnx')], 3, /model\.onnx: not an ONNX model/],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeCenternet } from '../src/detect/decode-centernet.js';
-import { decodeYolo26, decodeYolov5, decodeYolov8 } from '../src/detect/decode-yolo.js';
+import { decodeYolo26, decodeYolov5, decodeYolov8, decodeYolov8Obb } from '../src/detect/decode-yolo.js';
 import { resolveLayout } from '../src/detect/layouts.js';
 import { settingsFromMetadata } from '../src/detect/metadata.js';
 import { loadModel, type Detector } from '../src/detect/model.js';
@@ -145,7 +145,18 @@ describe('metadata', () => {
     const s = settingsFromMetadata({ names: "{0: 'car', 1: 'truck'}", imgsz: '[480, 640]', stride: '32', task: 'detect' }, 'u.onnx');
     expect(s).toEqual({ input_size: [640, 480], classes: ['car', 'truck'], layoutCandidates: ['yolov8', 'yolo26'] });
     expect(settingsFromMetadata({ imgsz: '[640, 640]', end2end: 'True' }, 'u.onnx').layoutCandidates).toEqual(['yolo26']);
-    expect(() => settingsFromMetadata({ task: 'segment' }, 'u.onnx')).toThrow('u.onnx: an Ultralytics segment model; only detect models are supported');
+    expect(() => settingsFromMetadata({ task: 'segment' }, 'u.onnx')).toThrow('u.onnx: an Ultralytics segment model; only detect and obb models are supported');
+    expect(settingsFromMetadata({ task: 'obb', imgsz: '[1024, 1024]' }, 'u.onnx').layoutCandidates).toEqual(['yolov8-obb']);
+  });
+
+  test("per-GSD quality in satcount's key: typed entries, a malformed one refuses the model", () => {
+    const entry = { gsd_m: 0.3, class: 'car', precision: 0.91, recall: 0.84, n_truth: 1234, set: 'satellite + packed' };
+    expect(settingsFromMetadata({ satcount: JSON.stringify({ quality: [entry] }) }, 'm.onnx').quality).toEqual([entry]);
+    const bad = (q: unknown) => () => settingsFromMetadata({ satcount: JSON.stringify({ quality: q }) }, 'm.onnx');
+    expect(bad({ car: 0.9 })).toThrow('m.onnx: model metadata quality must be a list of { gsd_m, class, precision, recall, n_truth, set }');
+    expect(bad([{ ...entry, recall: 1.2 }])).toThrow('m.onnx: model metadata quality[0].recall must be in [0, 1]');
+    expect(bad([entry, { ...entry, gsd_m: 0 }])).toThrow('quality[1].gsd_m must be a positive number of metres');
+    expect(bad([{ ...entry, n_truth: 2.5 }])).toThrow('quality[0].n_truth must be a whole number');
   });
 
   test("satcount's key wins over Deepness, which wins over Ultralytics", () => {
@@ -210,6 +221,21 @@ describe('layout decoders', () => {
     ]);
   });
 
+  test('YOLOv8-OBB columns: the rotated box becomes the axis-aligned box around it; the angle row is no class', () => {
+    const n = 2;
+    const out = tensor('output0', [1, 7, n]); // cx, cy, w, h, 2 classes, angle
+    const cols = [
+      [20, 20, 12, 6, 0.1, 0.8, Math.PI / 2],
+      [40, 40, 10, 10, 0.5, 0.2, Math.PI / 4],
+    ];
+    cols.forEach((c, i) => c.forEach((v, k) => (out.data[k * n + i] = v)));
+    const dets = decodeYolov8Obb(out, params);
+    expect(dets.map((d) => [d.box.map((v) => +v.toFixed(3)), d.classIndex])).toEqual([
+      [[17, 14, 23, 26], 1],
+      [[40 - 5 * Math.SQRT2, 40 - 5 * Math.SQRT2, 40 + 5 * Math.SQRT2, 40 + 5 * Math.SQRT2].map((v) => +v.toFixed(3)), 0],
+    ]);
+  });
+
   test('YOLO26 rows are corner boxes with score and class', () => {
     const out = tensor('output0', [1, 300, 6]);
     out.data.set([1, 2, 11, 12, 0.9, 1, 3, 3, 5, 5, 0.1, 0], 0);
@@ -224,6 +250,9 @@ describe('layout decoders', () => {
     expect(resolveLayout(shapes(['output0', [1, 300, 6]]))?.name).toBe('yolo26');
     expect(resolveLayout(shapes(['output0', [1, 25200, 6]]))?.name).toBe('yolov5');
     expect(resolveLayout(shapes(['output0', [1, 300, 6]]), ['yolov8'])).toBeNull();
+    // An OBB output looks like YOLOv8 with one more class: only metadata picks it.
+    expect(resolveLayout(shapes(['output0', [1, 20, 21504]]))?.name).toBe('yolov8');
+    expect(resolveLayout(shapes(['output0', [1, 20, 21504]]), ['yolov8-obb'])).toEqual({ name: 'yolov8-obb', outputs: [0], numClasses: 15 });
     expect(resolveLayout(shapes(['heatmap', [1, 2, 128, 128]]))).toBeNull();
   });
 });
@@ -319,6 +348,34 @@ describe('loadModel and detect (onnxruntime)', () => {
     expect(d.info).toMatchObject({ layout: 'yolo26', gsd_m: 0.3, classes: ['car', 'truck'], tile_overlap: 16, score_threshold: 0.4, nms_iou: 0.5 });
     const dets = await d.detect(new Uint8Array(64 * 64 * 3), 64, 64);
     expect(dets.map((x) => x.classIndex)).toEqual([0, 1]);
+  });
+
+  test('YOLOv8-OBB trained on DOTA: vehicles as axis-aligned boxes, planes ignored and unable to hide a vehicle', async () => {
+    const d = await load(model('yolov8-obb-dota.onnx'), { gsd_m: 0.3 });
+    expect(d.info).toMatchObject({ layout: 'yolov8-obb', vehicle_classes: ['large vehicle', 'small vehicle'] });
+    expect(d.info.classes).toHaveLength(15);
+    const dets = await d.detect(new Uint8Array(64 * 64 * 3), 64, 64);
+    const half = 8 * Math.SQRT2 / 2;
+    expect(dets.map((x) => [x.box.map((v) => +v.toFixed(2)), d.info.classes[x.classIndex]])).toEqual([
+      [[17, 14, 23, 26], 'small vehicle'],
+      [[44 - half, 40 - half, 44 + half, 40 + half].map((v) => +v.toFixed(2)), 'large vehicle'],
+    ]);
+  });
+
+  test('--vehicle-classes picks which of a multi-class model\'s classes count', async () => {
+    const coco = await load(model('yolov8-coco.onnx'), { gsd_m: 0.3 });
+    expect(coco.info.vehicle_classes).toEqual(['car', 'bus', 'truck']);
+    const names = async (det: Detector) => (await det.detect(new Uint8Array(64 * 64 * 3), 64, 64)).map((x) => det.info.classes[x.classIndex]);
+    // The person box overlapping the car scores higher; dropped before suppression, it cannot hide the car.
+    expect(await names(coco)).toEqual(['bus', 'car']);
+    const trains = await load(model('yolov8-coco.onnx'), { gsd_m: 0.3, vehicle_classes: ['Train', 'car'] });
+    expect(await names(trains)).toEqual(['train', 'car']);
+    const planes = await load(model('yolov8-obb-dota.onnx'), { gsd_m: 0.3, vehicle_classes: ['plane'] });
+    expect((await planes.detect(new Uint8Array(64 * 64 * 3), 64, 64)).map((x) => planes.info.classes[x.classIndex])).toEqual(['plane']);
+    const e = await loadModel(model('yolov8-coco.onnx'), { gsd_m: 0.3, vehicle_classes: ['lorry'] }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(SatcountError);
+    expect((e as SatcountError).message).toBe(`${model('yolov8-coco.onnx')}: --vehicle-classes names lorry, not classes of this model (person, bicycle, car, motorcycle, airplane, bus, train, truck)`);
+    expect((e as SatcountError).exitCode).toBe(2);
   });
 
   test('a model without gsd_m is refused unless one is given', async () => {

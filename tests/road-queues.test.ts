@@ -15,7 +15,7 @@ function vehicles(direction: Direction, from: number, to: number, spacing: numbe
   for (let c = from; c <= to + 1e-9; c += spacing) {
     if (skip && c > skip[0] && c < skip[1]) continue;
     for (let lane = 0; lane < lanes; lane++) {
-      out.push({ chainage_m: c, offset_m: (direction === 'forward' ? 1 : -1) * (1.75 + 3.5 * lane), direction, lane });
+      out.push({ chainage_m: c, offset_m: (direction === 'forward' ? 1 : -1) * (1.75 + 3.5 * lane), direction, lane, verge: false });
     }
   }
   return out;

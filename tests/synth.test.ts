@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromFile } from 'geotiff';
 import proj4 from 'proj4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderScene, type SceneTruth } from '../src/synth/scene.js';
+import { createRng } from '../src/random/prng.js';
+import { planValleyShadows } from '../src/synth/terrain.js';
 import { parseLonLat, parseSize } from '../src/synth/options.js';
 import { writeScene } from '../src/synth/write.js';
 import { SatcountError, type PixelPoint } from '../src/types.js';
@@ -65,6 +67,7 @@ describe('renderScene', () => {
     ['curved', 'right', 'start'],
     ['hairpin', 'left', 'end'],
     ['straight', 'left', 'start'],
+    ['mountain', 'right', 'end'],
   ] as const)('puts every vehicle on the %s road, on the %s-hand side for its direction (queue head %s)', async (road, driveSide, queueHead) => {
     const { truth } = await renderScene({ seed: 3, width: 480, height: 400, road, driveSide, queueHead, queueLength: 100, otherDirection: 'jam' });
     expect(truth.vehicles.length).toBeGreaterThan(10);
@@ -182,5 +185,81 @@ describe('writeScene', () => {
     expect(info.metadata.IMAGE_STRUCTURE.COMPRESSION).toBe('DEFLATE');
     expect(info.bands[0].block).toEqual([256, 256]);
     expect(info.bands[0].noDataValue).toBe(0);
+  });
+});
+
+describe('mountain road', () => {
+  it('winds in tight bends along the long side and lies partly in valley shadow', async () => {
+    const { truth, raster } = await renderScene({ seed: 9, width: 3000, height: 500, road: 'mountain', queueLength: 600, otherDirection: 'empty' });
+    expectOnRoadAndSide(truth);
+    // A 900 m strip holds well over 1 km of winding road.
+    expect(truth.road.length_m).toBeGreaterThan(1100);
+    // Valley shadows darken whole bands of the scene, road included.
+    const shadows = planValleyShadows(3000, 500, 0.3, createRng(9).fork(13));
+    expect(shadows.length).toBeGreaterThan(0);
+    const inShadow = (x: number, y: number) => shadows.some((s) => Math.abs(x - s.at - s.slant * (y - 250)) < s.half - 15);
+    const mean = { in: [0, 0], out: [0, 0] };
+    for (let y = 0; y < 500; y += 4) {
+      for (let x = 0; x < 3000; x += 4) {
+        const m = inShadow(x, y) ? mean.in : mean.out;
+        m[0] += (raster.data as Uint8Array)[(y * 3000 + x) * 3];
+        m[1]++;
+      }
+    }
+    expect(mean.in[0] / mean.in[1] / (mean.out[0] / mean.out[1])).toBeLessThan(0.75);
+  });
+});
+
+describe('rendering by strips', () => {
+  it('draws the same scene in strips as in one piece: seams cannot be seen', async () => {
+    const opts = { seed: 21, width: 1100, height: 300, queueLength: 250, hidden: 0.1 } as const;
+    const whole = await renderScene(opts, { stripPx: 4096 });
+    const cut = await renderScene(opts, { stripPx: 512 });
+    expect(cut.truth).toEqual(whole.truth);
+    const a = whole.raster.data;
+    const b = cut.raster.data;
+    let differ = 0;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      if (d > 0) differ++;
+      worst = Math.max(worst, d);
+    }
+    // JPEG chroma upsampling reads one row of neighbouring blocks: a few values at the cuts move by a level or two.
+    expect(differ / a.length).toBeLessThan(0.01);
+    expect(worst).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('vendor-style tiles', () => {
+  it('writes C × R overlapping, georeferenced tiles and a VRT that puts them back together', async () => {
+    const out = join(dir, 'strip.tif');
+    const scene = await writeScene(out, { seed: 4, width: 1800, height: 400, queueLength: 300 }, { tiles: { cols: 3, rows: 1, overlap: 64 } });
+    expect(scene.paths.image).toBe(join(dir, 'strip.vrt'));
+    expect(scene.paths.tiles).toEqual(['R1C1', 'R1C2', 'R1C3'].map((n) => join(dir, `strip_${n}.tif`)));
+    expect(scene.truth.tiles!.map((t) => [t.x0, t.width])).toEqual([[0, 632], [568, 664], [1168, 632]]);
+    const gt = scene.truth.image.geotransform;
+    const middle = await (await fromFile(scene.paths.tiles![1])).getImage();
+    expect(middle.getWidth()).toBe(664);
+    expect(middle.getOrigin()[0]).toBeCloseTo(gt[0] + 568 * 0.3, 6);
+    // The middle tile holds the scene's pixels at its offset (the same render, cut).
+    const whole = scene.raster.data as Uint8Array;
+    const tile = (await middle.readRasters({ interleave: true, window: [0, 100, 664, 101] })) as unknown as Uint8Array;
+    expect(Array.from(tile)).toEqual(Array.from(whole.subarray((100 * 1800 + 568) * 3, (100 * 1800 + 568 + 664) * 3)));
+    const vrt = readFileSync(scene.paths.image, 'utf8');
+    expect(vrt).toContain('<VRTDataset rasterXSize="1800" rasterYSize="400">');
+    expect(vrt.match(/<DstRect xOff="568" yOff="0" xSize="664" ySize="400" \/>/g)).toHaveLength(3);
+    if (hasGdal) {
+      const info = JSON.parse(execFileSync('gdalinfo', ['-json', scene.paths.image], { encoding: 'utf8' }));
+      expect(info.size).toEqual([1800, 400]);
+      expect(info.files).toHaveLength(4);
+    }
+  });
+
+  it('refuses tiles smaller than 256 pixels before writing anything', async () => {
+    await expect(writeScene(join(dir, 'tiny.tif'), { seed: 4, width: 1000, height: 400 }, { tiles: { cols: 5, rows: 1, overlap: 64 } })).rejects.toThrow(
+      /--tiles 5x1 cuts a 1000x400 scene into tiles under 256 pixels/,
+    );
+    expect(readdirSync(dir).some((f) => f.startsWith('tiny'))).toBe(false);
   });
 });

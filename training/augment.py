@@ -200,3 +200,125 @@ def road_markings(img, rng, gsd):
             _paint_poly(img, rect + rng.uniform(0.3, 1.0, 2) * px, tuple(int(v * 0.45) for v in img[0, 0]))
         _paint_poly(img, rect, colour)
     return img
+
+
+def band_stretch(img, rng):
+    """A different 11/16-bit -> 8-bit rendering of the same scene. Real products come with a
+    per-band 2-98 % stretch (natural colour), a stretch shared across bands (a colour cast,
+    e.g. green on WorldView-3), or a low dynamic range quantised late (banding, dark)."""
+    x = img.astype(np.float32)
+    kind = rng.choice(["per_band", "shared_cast", "low_range"])
+    if kind == "low_range":
+        # Most of the scene in the bottom of the sensor's range: quantise there, stretch back.
+        k = rng.uniform(0.15, 0.4)
+        x = np.round(x * k) / k
+    elif kind == "shared_cast":
+        x = x * rng.uniform(0.65, 1.45, 3).astype(np.float32)
+    lo_p, hi_p = rng.uniform(0.5, 5.0), rng.uniform(95.0, 99.8)
+    if kind == "shared_cast":
+        lo = np.full(3, np.percentile(x, lo_p), np.float32)
+        hi = np.full(3, np.percentile(x, hi_p), np.float32)
+    else:
+        lo = np.percentile(x.reshape(-1, 3), lo_p, axis=0).astype(np.float32)
+        hi = np.percentile(x.reshape(-1, 3), hi_p, axis=0).astype(np.float32)
+    x = (x - lo) / np.maximum(hi - lo, 1.0) * 255.0
+    return np.clip(x, 0, 255).astype(np.uint8)
+
+
+def tree_shadows(img, rng, gsd):
+    """A row of tree crowns and their shadows along a road edge (kerb line): round, lobed,
+    car-sized dark blobs that are not vehicles. In place-free: returns a new image."""
+    h, w = img.shape[:2]
+    out = img.astype(np.float32)
+    a = rng.uniform(0, math.pi)
+    u = np.array([math.cos(a), math.sin(a)])
+    n_ = np.array([-u[1], u[0]])
+    base = np.array([w, h]) / 2 + n_ * rng.uniform(-0.35, 0.35) * min(w, h)
+    sun = rng.uniform(0, 2 * math.pi)
+    sdir = np.array([math.cos(sun), math.sin(sun)])
+    shadow = np.zeros((h, w), np.float32)
+    crowns = []
+    pos = rng.uniform(-0.6, -0.4) * max(w, h)
+    while pos < 0.6 * max(w, h):
+        r = rng.uniform(1.5, 4.0) / gsd
+        c = base + u * pos + n_ * rng.normal(0, 1.0 / gsd)
+        lobes = int(rng.integers(4, 8))
+        for _ in range(lobes):
+            cc = c + rng.normal(0, r * 0.3, 2)
+            cv2.circle(shadow, tuple(int(v) for v in cc + sdir * r * rng.uniform(0.8, 1.6)), int(r * rng.uniform(0.5, 0.8)), 1.0, -1)
+            crowns.append((cc, r * rng.uniform(0.45, 0.7)))
+        pos += rng.uniform(2.2, 5.0) * r
+    shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.7, 0.3 / gsd))[:, :, None]
+    gain = rng.uniform(0.3, 0.6) * np.array([0.92, 1.0, 1.12], np.float32)
+    out = out * (1 - shadow + shadow * gain)
+    if rng.random() < 0.6:
+        green = np.array([rng.uniform(40, 90), rng.uniform(60, 110), rng.uniform(30, 70)], np.float32)
+        crown = np.zeros((h, w), np.float32)
+        for cc, r in crowns:
+            cv2.circle(crown, tuple(int(v) for v in cc), int(r), 1.0, -1)
+        crown = cv2.GaussianBlur(crown, (0, 0), max(0.7, 0.3 / gsd))[:, :, None]
+        tex = rng.normal(0, 12, (h, w, 1)).astype(np.float32)
+        out = out * (1 - crown) + (green + tex) * crown
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def roof_with_units(size, rng, gsd):
+    """A flat commercial roof with rows of HVAC units and skylights, each with its drop
+    shadow: the worst false alarms on real satellite imagery (rows of car-sized boxes)."""
+    base = rng.uniform(110, 230)
+    img = np.clip(base + rng.uniform(-10, 10, 3)[None, None] + rng.normal(0, 3, (size, size, 1)), 0, 255).astype(np.float32)
+    img = img.astype(np.uint8)
+    px = 1.0 / gsd
+    a = rng.choice([0.0, math.pi / 2]) + rng.normal(0, 0.05)
+    c, s = math.cos(a), math.sin(a)
+    pitch_r, pitch_c = rng.uniform(4, 12) * px, rng.uniform(3, 10) * px
+    L, W = rng.uniform(1.2, 4.5) * px, rng.uniform(1.0, 2.5) * px
+    colour = tuple(int(v) for v in np.clip(rng.uniform(60, 250) + rng.uniform(-15, 15, 3), 0, 255))
+    shade = tuple(int(v * rng.uniform(0.35, 0.6)) for v in img[0, 0])
+    sh = rng.uniform(0.3, 1.2, 2) * px
+    n = int(size / min(pitch_r, pitch_c)) + 2
+    for i in range(-n, n):
+        for j in range(-n, n):
+            if rng.random() < 0.2:
+                continue
+            x = size / 2 + (i * pitch_c) * c - (j * pitch_r) * s
+            y = size / 2 + (i * pitch_c) * s + (j * pitch_r) * c
+            if not (-L < x < size + L and -L < y < size + L):
+                continue
+            rect = _oriented_rect(x, y, L, W, a)
+            _paint_poly(img, rect + sh, shade)
+            _paint_poly(img, rect, colour)
+    if rng.random() < 0.5:                                  # a parapet or roof edge
+        p = np.array([rng.uniform(0, size), rng.uniform(0, size)])
+        _paint_poly(img, _oriented_rect(p[0], p[1], 3 * size, rng.uniform(0.3, 1.0) * px, a), shade)
+    return img
+
+
+def glints(img, rng, gsd, centres=None):
+    """Specular glints: 1-2 px saturated spots (windscreens, roof metal, water)."""
+    h, w = img.shape[:2]
+    pts = list(centres) if centres is not None and len(centres) else []
+    pts += [rng.uniform(0, 1, 2) * (w, h) for _ in range(int(rng.integers(0, 6)))]
+    for x, y in pts:
+        if rng.random() < 0.5:
+            r = max(1, int(round(rng.uniform(0.2, 0.5) / gsd)))
+            cv2.circle(img, (int(x + rng.normal(0, 1)), int(y + rng.normal(0, 1))), r, (255, 255, 255), -1)
+    return img
+
+
+def lean(img, boxes, rng, max_shear=0.08):
+    """Slight off-nadir geometry: a small shear and anisotropic scale of the whole chip,
+    boxes mapped as the axis-aligned hull of their transformed corners."""
+    h, w = img.shape[:2]
+    sx, sy = rng.uniform(-max_shear, max_shear, 2)
+    ky = rng.uniform(0.9, 1.0)
+    m = np.array([[1.0, sx, 0.0], [sy, ky, 0.0]], np.float32)
+    centre = np.array([w / 2, h / 2], np.float32)
+    m[:, 2] = centre - m[:, :2] @ centre
+    out = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
+    if len(boxes) == 0:
+        return out, boxes
+    b = np.asarray(boxes, np.float32).reshape(-1, 4)
+    corners = np.stack([b[:, [0, 1]], b[:, [2, 1]], b[:, [0, 3]], b[:, [2, 3]]], 1)
+    t = corners @ m[:, :2].T + m[:, 2]
+    return out, np.concatenate([t.min(1), t.max(1)], 1)

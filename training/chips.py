@@ -8,9 +8,13 @@ import math
 import cv2
 import numpy as np
 
-from augment import (asphalt, cast_shadow, pansharpen_chroma, photometric, resample, road_markings, rotate_about_centre, sensor,
-                     transform_boxes)
+from augment import (asphalt, band_stretch, cast_shadow, glints, lean, pansharpen_chroma, photometric, resample, road_markings,
+                     roof_with_units, rotate_about_centre, sensor, transform_boxes, tree_shadows)
 from data import MODEL_GSD
+
+# Share of negative chips drawn from each group of vehicle-free imagery (data.py): the
+# satellite roofs and the marinas/aprons are what version 2 fired on.
+NEGATIVE_GROUPS = {"rio-pix4d": 0.35, "vegas": 0.25, "harbor": 0.15, "airplane": 0.15, "buildings": 0.10}
 
 
 def crop_padded(img, x0, y0, x1, y1):
@@ -58,6 +62,9 @@ def paste(canvas, entry, cx, cy, heading, length_px, width_px, rng):
         rgb = np.ascontiguousarray(rgb[:, :, rng.permutation(3)])
     if rng.random() < 0.5:
         rgb = np.clip(rgb.astype(np.float32) * rng.uniform(0.7, 1.3), 0, 255).astype(np.uint8)
+    elif rng.random() < 0.3:
+        # Dark cars on dark asphalt, low contrast: the satellite misses.
+        rgb = np.clip(rgb.astype(np.float32) * rng.uniform(0.25, 0.55), 0, 255).astype(np.uint8)
     side = int(math.ceil(math.hypot(nw, nh))) + 2
     m = cv2.getRotationMatrix2D((nw / 2, nh / 2), -math.degrees(heading), 1.0)
     m[0, 2] += side / 2 - nw / 2
@@ -85,6 +92,12 @@ class ChipMaker:
         for neg in negatives:
             ys, xs = np.nonzero(neg["valid"])
             neg["valid_xy"] = np.stack([xs, ys], 1)
+        groups = sorted({n.get("group", "rio-pix4d") for n in negatives})
+        share = np.array([NEGATIVE_GROUPS.get(g, 0.1) for g in groups])
+        share /= share.sum()
+        count = {g: sum(1 for n in negatives if n.get("group", "rio-pix4d") == g) for g in groups}
+        self.neg_p = np.array([share[groups.index(n.get("group", "rio-pix4d"))] / count[n.get("group", "rio-pix4d")]
+                               for n in negatives])
         self.cars = [e for e in bank if e["cls"] == 0]
         self.trucks = [e for e in bank if e["cls"] == 1]
         self.out = out_size
@@ -97,20 +110,37 @@ class ChipMaker:
             if self.trucks and rng.random() < 0.5:
                 e = self.trucks[rng.integers(len(self.trucks))]
                 return e, rng.uniform(8, 14), rng.uniform(2.3, 2.6), 1
-            # Side-by-side trucks and trailers are rare in the data: make them by
-            # stretching real vehicle crops to truck proportions.
+            # Side-by-side trucks, trailers and short buses are rare in the data: make them
+            # by stretching real vehicle crops to truck proportions (6.5-8 m short buses).
             e = self.cars[rng.integers(len(self.cars))]
+            if rng.random() < 0.3:
+                return e, rng.uniform(6.5, 8.5), rng.uniform(2.2, 2.5), 1
             return e, rng.uniform(10, 16), rng.uniform(2.3, 2.6), 1
         e = self.cars[rng.integers(len(self.cars))]
         return e, e["length_m"] * rng.uniform(0.9, 1.1), e["width_m"] * rng.uniform(0.9, 1.1), 0
 
     def _layout(self, rng):
-        kind = rng.choice(["row", "double_row", "queue", "trucks", "scatter"], p=[0.25, 0.15, 0.25, 0.15, 0.2])
+        kind = rng.choice(["row", "double_row", "angled_row", "queue", "trucks", "scatter"],
+                          p=[0.2, 0.15, 0.15, 0.2, 0.12, 0.18])
         phi = rng.uniform(0, 2 * math.pi)
         u = np.array([math.cos(phi), math.sin(phi)])      # vehicle heading
         v = np.array([-u[1], u[0]])                       # across
         items = []
-        if kind in ("row", "double_row"):
+        if kind == "angled_row":
+            # Echelon parking: cars at 30-60 degrees to the row, neighbours' boxes overlap.
+            skew = rng.uniform(math.radians(30), math.radians(60)) * rng.choice([-1, 1])
+            n = int(rng.integers(4, 13))
+            pitch = rng.uniform(2.5, 3.2) / math.sin(abs(skew))
+            rows = [0.0] if rng.random() < 0.5 else [0.0, rng.uniform(5.0, 7.0)]
+            for off in rows:
+                for k in range(n):
+                    if rng.random() < 0.12:
+                        continue
+                    e, L, Wd, c = self._vehicle(rng, truck_p=0.03)
+                    p = v * (k - n / 2) * pitch + u * off + rng.normal(0, 0.12, 2)
+                    h = phi + skew + rng.normal(0, 0.06) + (math.pi if rng.random() < 0.3 else 0)
+                    items.append((p[0], p[1], h, L, Wd, e, c))
+        elif kind in ("row", "double_row"):
             n = int(rng.integers(3, 13))
             pitch = rng.uniform(2.3, 3.2)
             rows = [0.0] if kind == "row" else [0.0, rng.uniform(5.0, 6.5)]
@@ -156,7 +186,8 @@ class ChipMaker:
                 if not (0 <= cx < size and 0 <= cy < size):
                     continue
                 box = oriented_aabb(cx, cy, L / g, Wd / g, h)
-                if boxes and _max_cover(box, boxes) > 0.25:
+                # Diagonal neighbours' axis-aligned boxes overlap a lot; judge by the bodies.
+                if boxes and _max_cover(box, boxes) > (0.5 if abs(math.sin(2 * h)) > 0.5 else 0.25):
                     continue
                 paste(canvas, e, cx, cy, h, L / g, Wd / g, rng)
                 boxes.append(box)
@@ -190,7 +221,7 @@ class ChipMaker:
             if rng.random() < 0.35:
                 self._paste_layouts(canvas, g, boxes, classes, rng)
         elif kind == "negative":
-            neg = self.negatives[rng.integers(len(self.negatives))]
+            neg = self.negatives[rng.choice(len(self.negatives), p=self.neg_p)]
             g = max(g, neg["gsd"])
             size_g = int(round(ground / g))
             hot = neg.get("hotspots")
@@ -205,13 +236,30 @@ class ChipMaker:
                 self._paste_layouts(canvas, g, boxes, classes, rng)
         else:
             size_g = int(round(ground / g))
-            canvas = asphalt(size_g, rng)
-            if rng.random() < 0.85:
-                road_markings(canvas, rng, g)
+            if rng.random() < 0.2:
+                canvas = roof_with_units(size_g, rng, g)
+            else:
+                canvas = asphalt(size_g, rng)
+                if rng.random() < 0.3:
+                    canvas = (canvas * rng.uniform(0.3, 0.6)).astype(np.uint8)   # dark fresh asphalt
+                if rng.random() < 0.85:
+                    road_markings(canvas, rng, g)
+                if rng.random() < 0.35:
+                    canvas = tree_shadows(canvas, rng, g)
             if rng.random() < 0.75:
                 self._paste_layouts(canvas, g, boxes, classes, rng)
+        if kind == "negative" and rng.random() < 0.15:
+            canvas = tree_shadows(canvas, rng, g)
         if rng.random() < 0.3:
             canvas = cast_shadow(canvas, rng, g)
+        if rng.random() < 0.15:
+            centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes]
+            canvas = glints(canvas, rng, g, centres[:: max(1, len(centres) // 3)] if centres else None)
+        if rng.random() < 0.2:
+            canvas, lb = lean(canvas, boxes, rng)
+            boxes = [list(b) for b in lb]
+        if rng.random() < 0.3:
+            canvas = band_stretch(canvas, rng)
         if rng.random() < 0.85:
             canvas = photometric(canvas, rng)
         if rng.random() < 0.4:

@@ -27,6 +27,12 @@ SPACENET_VAL_NEG = ["img62"]
 SPOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spacenet_vehicle_spots.json")
 # drone_pix4d rows below this are held out for false-alarm measurement.
 PIX4D_SPLIT_ROW = 505
+# Vehicle-free regions of trainable ucmerced and Vegas images, chosen by eye (see the file's note):
+# marinas, aircraft aprons, commercial roofs with HVAC rows, a solar field, desert.
+CLUTTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clutter_regions.json")
+# Validation only (the fixed split): never trained on, not even as a negative.
+UCMERCED_VAL_BELOW = {"parkinglot": 20, "harbor": 20, "airplane": 20, "overpass": 10, "freeway": 10}
+VEGAS_VAL_BELOW = 440
 
 
 def scene_of(path):
@@ -114,6 +120,59 @@ def load_negatives(data_dir, split):
     valid = rgba[rows, :, 3] > 0
     img[~valid] = 0
     out.append({"name": "pix4d-" + split, "img": np.ascontiguousarray(img), "valid": valid, "gsd": 0.35})
+    for neg in out:
+        neg["group"] = "rio-pix4d"
+    if split == "train":
+        out += load_clutter_negatives(data_dir)
+    else:
+        out += load_clutter_validation(data_dir)
+    return out
+
+
+def _keep_rects(img, rects):
+    """img with everything outside the rectangles set to nodata (0), and the valid mask."""
+    valid = np.zeros(img.shape[:2], bool)
+    for x0, y0, x1, y1 in rects:
+        valid[y0:y1, x0:x1] = True
+    out = img.copy()
+    out[~valid] = 0
+    return out, valid & (img.max(axis=2) > 0)
+
+
+def load_clutter_negatives(data_dir):
+    """The hand-checked vehicle-free regions of clutter_regions.json as training negatives,
+    each with a `group` (harbor, airplane, buildings, vegas) for sampling weights."""
+    with open(CLUTTER) as f:
+        spec = json.load(f)
+    out = []
+    for cls, entry in spec["ucmerced"].items():
+        items = [(n, None) for n in entry.get("whole", [])] + [(int(k), r) for k, r in entry.get("rects", {}).items()]
+        for n, rects in items:
+            if n < UCMERCED_VAL_BELOW.get(cls, 0):
+                raise ValueError(f"{CLUTTER}: {cls}{n:02d} is a validation image")
+            img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "ucmerced-0.3m", cls, f"{cls}{n:02d}.png"),
+                                          cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+            img, valid = _keep_rects(img, rects or [[0, 0, img.shape[1], img.shape[0]]])
+            out.append({"name": f"ucmerced-{cls}{n:02d}", "img": img, "valid": valid,
+                        "gsd": spec["gsd_m"]["ucmerced"], "group": cls})
+    for n, rects in spec["vegas"].items():
+        if int(n) < VEGAS_VAL_BELOW:
+            raise ValueError(f"{CLUTTER}: vegas {n} is a validation tile")
+        img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "spacenet-more", "vegas", f"vegas_img{n}.png"),
+                                      cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        img, valid = _keep_rects(img, rects)
+        out.append({"name": f"vegas-{n}", "img": img, "valid": valid, "gsd": spec["gsd_m"]["vegas"], "group": "vegas"})
+    return out
+
+
+def load_clutter_validation(data_dir):
+    """Marinas harbor00-19 (validation only): boats, no vehicles on the water. Used during
+    training as a false-alarm signal alongside the held-out negatives."""
+    out = []
+    for n in range(UCMERCED_VAL_BELOW["harbor"]):
+        p = os.path.join(data_dir, "ucmerced-0.3m", "harbor", f"harbor{n:02d}.png")
+        img = cv2.cvtColor(cv2.imread(p, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        out.append({"name": f"ucmerced-harbor{n:02d}", "img": img, "valid": img.max(axis=2) > 0, "gsd": 0.3})
     return out
 
 

@@ -160,7 +160,9 @@ def evaluate(model, sets, negatives, threshold=None):
                         "count_err_pct_max": round(100 * float(np.max(rel)), 2)}
         area = sum(n["area_km2"] for n in negatives)
         fa = sum(int((s >= thr).sum()) for s in neg_scores)
+        marinas = [int((s >= thr).sum()) for n, s in zip(negatives, neg_scores) if n["name"].startswith("ucmerced-harbor")]
         out["negatives"] = {"detections": fa, "area_km2": round(area, 4), "per_km2": round(fa / area, 1),
+                            "marina_per_image": round(float(np.mean(marinas)), 2) if marinas else None,
                             "tiles": [n["name"] for n in negatives]}
         return out
 

@@ -15,12 +15,15 @@ INPUT_SIZE = [512, 512]
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
 TRAINED_ON = ("KIT AIS Data Set (CC BY 3.0); Minsk aerial cars (Y. Kharuzhy and the Minsk OpenStreetMap "
-              "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles as "
-              "negatives (SpaceNet, CC BY-SA 4.0)")
+              "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles and "
+              "hand-checked vehicle-free regions of SpaceNet Las Vegas WorldView-3 tiles as negatives "
+              "(SpaceNet, CC BY-SA 4.0, imagery Maxar); vehicle-free UC Merced Land Use images (Yang & Newsam, "
+              "ACM GIS 2010; USGS public domain)")
 
 
-def metadata(stride, score_threshold, version):
-    return {
+def metadata(stride, score_threshold, version, quality=None):
+    """The `satcount` metadata; `quality` is the per-class, per-GSD list validate_cli.py measures."""
+    meta = {
         "name": MODEL_NAME,
         "version": version,
         "gsd_m": GSD_M,
@@ -34,9 +37,12 @@ def metadata(stride, score_threshold, version):
         "normalization": {"order": "rgb", "mean": MEAN, "std": STD},
         "trained_on": TRAINED_ON,
     }
+    if quality:
+        meta["quality"] = quality
+    return meta
 
 
-def export_onnx(model: CenterNetSmall, out_path: str, score_threshold: float, version: str, opset=17):
+def export_onnx(model: CenterNetSmall, out_path: str, score_threshold: float, version: str, opset=17, quality=None):
     """Write the model to out_path atomically (temp file, then rename)."""
     net = copy.deepcopy(model).cpu().eval()
     dummy = torch.zeros(1, 3, INPUT_SIZE[1], INPUT_SIZE[0])
@@ -50,7 +56,7 @@ def export_onnx(model: CenterNetSmall, out_path: str, score_threshold: float, ve
     proto = onnx.load(tmp)
     entry = proto.metadata_props.add()
     entry.key = "satcount"
-    entry.value = json.dumps(metadata(model.stride, score_threshold, version))
+    entry.value = json.dumps(metadata(model.stride, score_threshold, version, quality))
     proto.producer_name = "satcount-training"
     onnx.checker.check_model(proto)
     onnx.save(proto, tmp)
@@ -70,8 +76,13 @@ def main(argv=None):
     ap.add_argument("--threshold", type=float, required=True, help="score_threshold written to the metadata")
     ap.add_argument("--version", required=True)
     ap.add_argument("--out", default=os.path.join(here, "..", "models", "satcount-vehicles.onnx"))
+    ap.add_argument("--quality", help="JSON list of per-class, per-GSD quality entries (validate_cli.py --write-quality prints one)")
     args = ap.parse_args(argv)
-    print(export_onnx(load_checkpoint_model(args.ckpt), args.out, args.threshold, args.version))
+    quality = None
+    if args.quality:
+        with open(args.quality) as f:
+            quality = json.load(f)
+    print(export_onnx(load_checkpoint_model(args.ckpt), args.out, args.threshold, args.version, quality=quality))
 
 
 if __name__ == "__main__":

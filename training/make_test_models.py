@@ -171,6 +171,56 @@ def yolov8_ultralytics(path):
     constant_output(path, "output0", cols, [1, 6, YOLO_ROWS], 2, YOLO_INPUT, meta)
 
 
+DOTA_NAMES = ["plane", "ship", "storage tank", "baseball diamond", "tennis court", "basketball court",
+              "ground track field", "harbor", "bridge", "large vehicle", "small vehicle", "helicopter",
+              "roundabout", "soccer ball field", "swimming pool"]
+
+
+def yolov8_obb_dota(path):
+    """Ultralytics YOLOv8-OBB `[1, 4+15+1, N]` with DOTA's classes; the last row is the angle (rad).
+    Small vehicle 12x6 turned 90 degrees at (20, 20) -> axis-aligned [17,14,23,26];
+    large vehicle 12x4 at 45 degrees at (44, 40) -> 8*sqrt2 = 11.31 square around it;
+    a plane 30x30 at (40, 20), score 0.9 (not a vehicle: dropped by default, and must not
+    suppress the large vehicle it overlaps); a ship below the threshold."""
+    nc = len(DOTA_NAMES)
+    cands = [
+        (20, 20, 12, 6, "small vehicle", 0.8, np.pi / 2),
+        (44, 40, 12, 4, "large vehicle", 0.7, np.pi / 4),
+        (40, 30, 30, 30, "plane", 0.9, 0.0),
+        (10, 54, 8, 4, "ship", 0.1, 0.3),
+    ]
+    cols = []
+    for cx, cy, w, h, name, score, angle in cands:
+        scores = [0.0] * nc
+        scores[DOTA_NAMES.index(name)] = score
+        cols.append([cx, cy, w, h, *scores, angle])
+    meta = {
+        "description": "Ultralytics YOLOv8n-obb model trained on DOTAv1.yaml",
+        "author": "Ultralytics",
+        "task": "obb",
+        "batch": "1",
+        "stride": "32",
+        "imgsz": "[64, 64]",
+        "names": repr(dict(enumerate(DOTA_NAMES))),
+    }
+    constant_output(path, "output0", np.array(cols).T, [1, 4 + nc + 1, YOLO_ROWS], 2, YOLO_INPUT, meta)
+
+
+def yolov8_coco(path):
+    """A multi-class YOLOv8 `[1, 4+8, N]` named like COCO's first classes: a person box (0.9)
+    overlapping a car (0.6) must not suppress it; a bus and a train elsewhere."""
+    names = ["person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck"]
+    cands = [(20, 20, 10, 10, "car", 0.6), (21, 20, 10, 10, "person", 0.9), (45, 40, 12, 8, "bus", 0.7),
+             (10, 50, 10, 6, "train", 0.8)]
+    cols = []
+    for cx, cy, w, h, name, score in cands:
+        scores = [0.0] * len(names)
+        scores[names.index(name)] = score
+        cols.append([cx, cy, w, h, *scores])
+    meta = {"task": "detect", "imgsz": "[64, 64]", "names": repr(dict(enumerate(names)))}
+    constant_output(path, "output0", np.array(cols).T, [1, 4 + len(names), YOLO_ROWS], 2, YOLO_INPUT, meta)
+
+
 def yolo26_deepness(path):
     rows = [
         [15, 15, 25, 25, 0.81, 0],
@@ -223,6 +273,8 @@ def main():
         "yolov5-plain.onnx": yolov5,
         "yolov8-ultralytics.onnx": yolov8_ultralytics,
         "yolo26-deepness.onnx": yolo26_deepness,
+        "yolov8-obb-dota.onnx": yolov8_obb_dota,
+        "yolov8-coco.onnx": yolov8_coco,
         "unknown-layout.onnx": unknown_layout,
         "wrong-rank.onnx": wrong_rank,
         "dynamic-input.onnx": dynamic_input,

@@ -30,6 +30,7 @@ from evaluate import evaluate, pooled_f1, to_tensor, validation_sets  # noqa: E4
 from export import export_onnx  # noqa: E402
 from mining import mine_false_alarms  # noqa: E402
 from model import WH_BASE, CenterNetSmall, param_count  # noqa: E402
+from onnx_init import calibrate_bn, load_folded  # noqa: E402
 from swa import evaluate_average  # noqa: E402
 from synth_scenes import load_synth  # noqa: E402
 
@@ -38,7 +39,7 @@ WORK = os.path.join(HERE, "work")
 # Width goes into the stride-8 and stride-16 stages, where it is cheap: 3.7x the parameters
 # of version 1 for 1.5x the latency (7.4 vs 5.0 ms per 512² tile on 2 idle cores).
 ARCH = {"num_classes": 2, "stride": 4, "width": (16, 32, 96, 256), "head_ch": 32, "depth": (2, 4, 4)}
-VERSION = "2.0.0"
+VERSION = "3.0.0"
 
 
 class ChipStream(IterableDataset):
@@ -136,6 +137,11 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--average-last", type=int, default=5,
                     help="at the end, average the weights of the last N evaluated checkpoints (0: off)")
+    ap.add_argument("--keep-snapshots", type=int, default=0,
+                    help="keep this many evaluated checkpoints as snap_<step>.pt (default: --average-last)")
+    ap.add_argument("--init-from-onnx", default=None,
+                    help="fine-tune: start from this ONNX model's weights (same architecture), not from scratch")
+    ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
     args = ap.parse_args(argv)
 
     os.makedirs(args.work, exist_ok=True)
@@ -148,6 +154,13 @@ def main(argv=None):
     if not args.resume:
         for stale in snapshots(args.work):
             os.remove(stale)
+    if args.init_from_onnx and not args.resume:
+        meta = load_folded(model, args.init_from_onnx)
+        before = model.eval()(torch.zeros(1, 3, 64, 64) + 0.1)[0].clone()
+        calibrate_bn(model, chip_batches(args, model.stride, 0, {}))
+        drift = float((model.eval()(torch.zeros(1, 3, 64, 64) + 0.1)[0] - before).abs().max())
+        print(f"initialised from {args.init_from_onnx} (version {meta.get('version')}); batch norm "
+              f"statistics set from real chips (heatmap change {drift:.1e})", flush=True)
     if args.resume and os.path.exists(last_path):
         ck = torch.load(last_path, map_location="cpu")
         model.load_state_dict(ck["model"])
@@ -167,7 +180,11 @@ def main(argv=None):
           f"held-out negatives {[n['name'] for n in negatives]}", flush=True)
 
     train_negatives = load_negatives(args.data, "train")
-    hotspots = mine_false_alarms(model, train_negatives) if step >= args.mine_from else {}
+    hotspots = mine_false_alarms(model, train_negatives) if step >= args.mine_from or args.init_from_onnx else {}
+    if args.init_from_onnx and step == 0:
+        # The starting point's figures, for comparison in the log.
+        checkpoint(model, opt, step, best, history, args, sets, negatives, t0=time.time())
+        best = -1.0
     batches = chip_batches(args, model.stride, step, hotspots)
     t0, tl = time.time() - elapsed0 * 60, time.time()
     running = np.zeros(3)
@@ -221,7 +238,7 @@ def average_checkpoints(args, best, sets, negatives, hotspots):
     if score > best:
         torch.save({"model": avg.state_dict(), "arch": ARCH, "step": -1, "metrics": res, "averaged": paths},
                    os.path.join(args.work, "best.pt"))
-        export_onnx(avg, args.out, res["threshold"], VERSION)
+        export_onnx(avg, args.out, res["threshold"], args.version)
         print(f"exported {args.out} (averaged; threshold {res['threshold']})", flush=True)
         best = score
     return best
@@ -237,17 +254,19 @@ def checkpoint(model, opt, step, best, history, args, sets, negatives, t0):
     print("eval " + json.dumps({k: res[k] for k in ("step", "minutes", "threshold", "pooled_f1")}) + " "
           + " ".join(f"{k}: F1 {res[k]['f1']} P {res[k]['precision']} R {res[k]['recall']} "
                      f"cnt% {res[k]['count_err_pct_mean']}" for k in sets)
-          + f" FA/km2 {res['negatives']['per_km2']} ({time.time() - te:.0f}s)", flush=True)
+          + f" FA/km2 {res['negatives']['per_km2']} marina/img {res['negatives']['marina_per_image']}"
+          + f" ({time.time() - te:.0f}s)", flush=True)
     if score > best:
         best = score
         torch.save({"model": model.state_dict(), "arch": ARCH, "step": step, "metrics": res}, os.path.join(args.work, "best.pt"))
-        export_onnx(model, args.out, res["threshold"], VERSION)
+        export_onnx(model, args.out, res["threshold"], args.version)
         print(f"exported {args.out} (threshold {res['threshold']})", flush=True)
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
                 "history": history, "arch": ARCH}, os.path.join(args.work, "last.pt"))
-    if args.average_last > 1:
+    keep = max(args.keep_snapshots, args.average_last)
+    if keep > 1:
         torch.save({"model": model.state_dict(), "arch": ARCH, "step": step}, os.path.join(args.work, f"snap_{step}.pt"))
-        for old in snapshots(args.work)[:-args.average_last]:
+        for old in snapshots(args.work)[:-keep]:
             os.remove(old)
     with open(os.path.join(args.work, "history.json"), "w") as f:
         json.dump(history, f, indent=1)

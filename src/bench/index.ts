@@ -53,6 +53,11 @@ const add = (k: string, v: string) => {
 const floors: [string, boolean | null, string][] = [];
 const floor = (name: string, ok: boolean | null, seen: string) => floors.push([name, ok, seen]);
 
+if (process.argv.includes('--seed-scale')) {
+  await (await import('./seed-scale.js')).seedScaleBench();
+  process.exit(0);
+}
+
 const large = process.argv.includes('--large');
 const rounds = Number(flag('--rounds') ?? 3);
 const tileSize = flag('--tile-size');

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { bandList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
+import { bandList, nameList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
 import { ROAD_DEFAULTS } from '../pipeline/road.js';
 import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
 import type { BatchOutputs } from '../batch/run.js';
@@ -12,6 +12,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
     .option('--threshold <score>', "minimum detection score (default: the model's; 0.4 for the shipped model)", probability)
+    .option('--vehicle-classes <names>', 'comma-separated model classes to count (default: those named car, truck, bus, van, small/large vehicle; all if none is)', nameList)
     .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
     .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
     .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
@@ -24,6 +25,9 @@ export function addRoadOptions(cmd: Command): Command {
   return cmd
     .option('--road <geojson>', 'road centre line (LineString/MultiLineString; WGS84 unless the file or --road-crs says otherwise)')
     .option('--road-crs <crs>', 'CRS of the road file: EPSG:n, or "pixel" for image pixel coordinates')
+    .option('--road-name <name>', 'use only the road file\'s lines with this OSM name (pieces are put in order)')
+    .option('--road-ref <ref>', 'use only the road file\'s lines with this OSM ref, e.g. "E 117"')
+    .option('--occluded <geojson>', 'road the image cannot show (tunnels, galleries, canopy): polygons, or features with start_m/end_m chainages; bridged and filled like nodata')
     // No commander defaults here: an unset flag must be told apart from one given (road-flags.ts).
     .option('--corridor <metres>', `half-width searched each side of the centre line (default: ${ROAD_DEFAULTS.corridor_m})`, positiveNumber)
     .addOption(new Option('--drive-side <side>', `side of the road traffic drives on (default: the road file's drive_side, else ${ROAD_DEFAULTS.driveSide})`).choices(['right', 'left']))
@@ -79,6 +83,7 @@ export interface ModelFlags {
   gsd?: number;
   bands?: number[];
   threshold?: number;
+  vehicleClasses?: string[];
   nmsIou?: number;
   overlap?: number;
   tileSize?: number;
@@ -95,6 +100,12 @@ export function modelOptionsFrom(flags: ModelFlags) {
     overlap: flags.overlap,
     tileSize: flags.tileSize,
     maxMegapixels: flags.maxMegapixels,
-    modelOverrides: { score_threshold: flags.threshold, nms_iou: flags.nmsIou, threads: flags.threads, gsd_m: flags.modelGsd },
+    modelOverrides: {
+      score_threshold: flags.threshold,
+      vehicle_classes: flags.vehicleClasses,
+      nms_iou: flags.nmsIou,
+      threads: flags.threads,
+      gsd_m: flags.modelGsd,
+    },
   };
 }

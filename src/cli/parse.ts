@@ -36,6 +36,13 @@ export function bandList(value: string): number[] {
   return bands;
 }
 
+/** "car,small vehicle" → ["car", "small vehicle"]: a non-empty list of names. */
+export function nameList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new InvalidArgumentError(`expected comma-separated class names, got "${value}"`);
+  return names;
+}
+
 export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value: string) => {
     if (!(choices as readonly string[]).includes(value)) {

@@ -29,14 +29,19 @@ export function decodeYolov5(out: OutputTensor, p: DecodeParams): TileDetection[
   return dets;
 }
 
-/** YOLOv8/11 `[1, 4+nc, N]`: rows cx, cy, w, h, then one row of scores per class. */
-export function decodeYolov8(out: OutputTensor, p: DecodeParams): TileDetection[] {
-  const [, k, n] = out.dims;
-  const d = out.data;
+interface Candidate {
+  /** Column of the candidate in the output. */
+  i: number;
+  score: number;
+  classIndex: number;
+}
+
+/** Columns whose best class score reaches the threshold, for outputs with class rows 4 .. 4+nc-1 of n columns. */
+function bestClassColumns(d: Float32Array, nc: number, n: number, threshold: number): Candidate[] {
   // Walk class rows in memory order and keep the best per candidate; column-wise walks thrash the cache.
   const best = d.slice(4 * n, 5 * n);
   const bestClass = new Uint16Array(n);
-  for (let c = 1; c < k - 4; c++) {
+  for (let c = 1; c < nc; c++) {
     const base = (4 + c) * n;
     for (let i = 0; i < n; i++) {
       if (d[base + i] > best[i]) {
@@ -45,12 +50,20 @@ export function decodeYolov8(out: OutputTensor, p: DecodeParams): TileDetection[
       }
     }
   }
-  const dets: TileDetection[] = [];
-  for (let i = 0; i < n; i++) {
-    if (best[i] < p.score_threshold) continue;
-    dets.push({ box: centreBox(d[i], d[n + i], d[2 * n + i], d[3 * n + i]), score: best[i], classIndex: bestClass[i] });
-  }
-  return dets;
+  const out: Candidate[] = [];
+  for (let i = 0; i < n; i++) if (best[i] >= threshold) out.push({ i, score: best[i], classIndex: bestClass[i] });
+  return out;
+}
+
+/** YOLOv8/11 `[1, 4+nc, N]`: rows cx, cy, w, h, then one row of scores per class. */
+export function decodeYolov8(out: OutputTensor, p: DecodeParams): TileDetection[] {
+  const [, k, n] = out.dims;
+  const d = out.data;
+  return bestClassColumns(d, k - 4, n, p.score_threshold).map(({ i, score, classIndex }) => ({
+    box: centreBox(d[i], d[n + i], d[2 * n + i], d[3 * n + i]),
+    score,
+    classIndex,
+  }));
 }
 
 /** YOLO26 end-to-end `[1, M, 6]`: x1, y1, x2, y2, score, class, already suppressed by the model. */
@@ -65,4 +78,22 @@ export function decodeYolo26(out: OutputTensor, p: DecodeParams): TileDetection[
     dets.push({ box: [d[row], d[row + 1], d[row + 2], d[row + 3]], score, classIndex: Math.round(d[row + 5]) });
   }
   return dets;
+}
+
+/**
+ * Ultralytics oriented boxes (YOLOv8/11-OBB) `[1, 4+nc+1, N]`: rows cx, cy, w, h, one row of
+ * scores per class, then the angle in radians. Each rotated box becomes the axis-aligned box
+ * that contains it, as the rest of the pipeline works with axis-aligned boxes.
+ */
+export function decodeYolov8Obb(out: OutputTensor, p: DecodeParams): TileDetection[] {
+  const [, k, n] = out.dims;
+  const d = out.data;
+  return bestClassColumns(d, k - 5, n, p.score_threshold).map(({ i, score, classIndex }) => {
+    const w = d[2 * n + i];
+    const h = d[3 * n + i];
+    const a = d[(k - 1) * n + i];
+    const c = Math.abs(Math.cos(a));
+    const s = Math.abs(Math.sin(a));
+    return { box: centreBox(d[i], d[n + i], w * c + h * s, w * s + h * c), score, classIndex };
+  });
 }

@@ -1,7 +1,7 @@
 import type { TileDetection } from '../types.js';
 import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { decodeCenternet } from './decode-centernet.js';
-import { decodeYolo26, decodeYolov5, decodeYolov8 } from './decode-yolo.js';
+import { decodeYolo26, decodeYolov5, decodeYolov8, decodeYolov8Obb } from './decode-yolo.js';
 import type { DecodeParams, OutputTensor } from './tensor.js';
 
 export type OutputShape = Pick<OutputTensor, 'name' | 'dims'>;
@@ -50,6 +50,13 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     numClasses: ([o]) => o.dims[1] - 4,
     decode: ([o], p) => decodeYolov8(o, p),
   },
+  // Shaped like yolov8 with one more row: only chosen when the metadata says so (task 'obb').
+  'yolov8-obb': {
+    expected: 'YOLOv8/11-OBB [1,4+nc+1,N]',
+    select: ([o]) => (isBatchOf1(o, 3) && o.dims[1] >= 6 && o.dims[1] < o.dims[2] ? [0] : null),
+    numClasses: ([o]) => o.dims[1] - 5,
+    decode: ([o], p) => decodeYolov8Obb(o, p),
+  },
   yolo26: {
     expected: 'YOLO26 end-to-end [1,300,6]',
     select: ([o]) => (isBatchOf1(o, 3) && o.dims[2] === 6 && o.dims[1] > 6 && o.dims[1] <= YOLO26_MAX_ROWS ? [0] : null),
@@ -59,7 +66,10 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
 };
 
 /** Order tried when nothing names the layout: the most specific shapes first. */
-const AUTO_ORDER: readonly LayoutName[] = LAYOUT_NAMES;
+/** Every layout, in the order tried among those a model's metadata allows. */
+const ALL_ORDER: readonly LayoutName[] = LAYOUT_NAMES;
+/** Order tried when nothing names the layout: shapes alone cannot tell yolov8-obb from yolov8. */
+const AUTO_ORDER: readonly LayoutName[] = LAYOUT_NAMES.filter((n) => n !== 'yolov8-obb');
 
 export interface ResolvedLayout {
   name: LayoutName;
@@ -69,11 +79,12 @@ export interface ResolvedLayout {
 }
 
 /**
- * Picks the layout that fits the outputs, among `candidates` (all layouts when omitted), trying
+ * Picks the layout that fits the outputs, among `candidates` (when omitted: every layout that shapes
+ * alone identify, i.e. all but yolov8-obb, which only metadata tells from yolov8), trying
  * them in a fixed order. Returns null when none fits.
  */
 export function resolveLayout(outputs: readonly OutputShape[], candidates: readonly LayoutName[] = AUTO_ORDER): ResolvedLayout | null {
-  for (const name of AUTO_ORDER) {
+  for (const name of ALL_ORDER) {
     if (!candidates.includes(name)) continue;
     const picked = LAYOUTS[name].select(outputs);
     if (picked) return { name, outputs: picked, numClasses: LAYOUTS[name].numClasses(picked.map((i) => outputs[i])) };
@@ -82,7 +93,7 @@ export function resolveLayout(outputs: readonly OutputShape[], candidates: reado
 }
 
 export function expectedLayouts(candidates: readonly LayoutName[] = AUTO_ORDER): string {
-  return AUTO_ORDER.filter((n) => candidates.includes(n))
+  return ALL_ORDER.filter((n) => candidates.includes(n))
     .map((n) => LAYOUTS[n].expected)
     .join('; or ');
 }

@@ -1,4 +1,4 @@
-import { SatcountError, type Normalization } from '../types.js';
+import { SatcountError, type Normalization, type QualityEntry } from '../types.js';
 import { LAYOUT_NAMES, type LayoutName } from './layout-names.js';
 import { parsePyLiteral, type PyValue } from './pyliteral.js';
 
@@ -21,6 +21,8 @@ export interface MetadataSettings {
   /** Overlap as a share of the tile size, when the convention states it so (Deepness). */
   tileOverlapFraction?: number;
   trained_on?: string | null;
+  /** Measured precision and recall per class per GSD (satcount key `quality`). */
+  quality?: QualityEntry[];
 }
 
 function fail(path: string, what: string): never {
@@ -50,6 +52,28 @@ function triple(v: unknown, allPositive: boolean): [number, number, number] | un
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * `quality`: a list of { gsd_m, class, precision, recall, n_truth, set }, one per class per GSD band.
+ * Counting builds intervals from it, so a malformed entry refuses the model rather than being skipped.
+ */
+export function parseQuality(v: unknown, path: string): QualityEntry[] {
+  if (!Array.isArray(v)) fail(path, 'quality must be a list of { gsd_m, class, precision, recall, n_truth, set }');
+  return v.map((e, i) => {
+    const where = `quality[${i}]`;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(path, `${where} is not an object`);
+    const q = e as Record<string, unknown>;
+    if (!positive(q.gsd_m)) fail(path, `${where}.gsd_m must be a positive number of metres`);
+    if (typeof q.class !== 'string' || q.class === '') fail(path, `${where}.class must be a class name`);
+    for (const k of ['precision', 'recall'] as const) {
+      const x = q[k];
+      if (typeof x !== 'number' || !(x >= 0 && x <= 1)) fail(path, `${where}.${k} must be in [0, 1]`);
+    }
+    if (!Number.isInteger(q.n_truth) || (q.n_truth as number) < 0) fail(path, `${where}.n_truth must be a whole number`);
+    if (typeof q.set !== 'string') fail(path, `${where}.set must name the validation sets`);
+    return { gsd_m: q.gsd_m, class: q.class, precision: q.precision as number, recall: q.recall as number, n_truth: q.n_truth as number, set: q.set };
+  });
 }
 
 /** The `satcount` key: a JSON object, checked field by field so a bad model fails with a clear line. */
@@ -116,6 +140,7 @@ function fromSatcount(raw: string, path: string): MetadataSettings {
     if (m.trained_on !== null && typeof m.trained_on !== 'string') fail(path, 'trained_on must be a string');
     out.trained_on = m.trained_on;
   }
+  if (m.quality !== undefined) out.quality = parseQuality(m.quality, path);
   return out;
 }
 
@@ -203,8 +228,8 @@ function fromDeepness(meta: Record<string, string>, path: string): MetadataSetti
 /** Ultralytics export keys; values are Python reprs. */
 function fromUltralytics(meta: Record<string, string>, path: string): MetadataSettings {
   const task = text(meta.task);
-  if (task !== undefined && task !== 'detect') {
-    throw new SatcountError(`${path}: an Ultralytics ${task} model; only detect models are supported`, 3);
+  if (task !== undefined && task !== 'detect' && task !== 'obb') {
+    throw new SatcountError(`${path}: an Ultralytics ${task} model; only detect and obb models are supported`, 3);
   }
   let input_size: [number, number] | undefined;
   if (meta.imgsz !== undefined) {
@@ -216,7 +241,8 @@ function fromUltralytics(meta: Record<string, string>, path: string): MetadataSe
   return defined({
     input_size,
     classes: meta.names !== undefined ? classNames(meta.names, path, 'names') : undefined,
-    layoutCandidates: end2end === true ? ['yolo26'] : task !== undefined || meta.imgsz !== undefined ? ['yolov8', 'yolo26'] : undefined,
+    layoutCandidates:
+      task === 'obb' ? ['yolov8-obb'] : end2end === true ? ['yolo26'] : task !== undefined || meta.imgsz !== undefined ? ['yolov8', 'yolo26'] : undefined,
   } satisfies MetadataSettings);
 }
 

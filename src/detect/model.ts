@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
+import { isVehicleName, sameClassName } from '../eval/classes.js';
 import { nms } from '../geom/boxes.js';
 import { SatcountError, SettingsError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
 import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
@@ -18,6 +19,8 @@ export interface ModelOverrides {
   nms_iou?: number;
   input_size?: [w: number, h: number];
   classes?: string[];
+  /** Class names that count as vehicles (default: by name, see VEHICLE_CLASS_NAMES). */
+  vehicle_classes?: string[];
   layout?: LayoutName;
   /** onnxruntime intra-op threads; default: the number of cores, at most 4. */
   threads?: number;
@@ -125,6 +128,23 @@ function pickLayout(path: string, outputs: OutputTensor[], wanted: LayoutName | 
   throw modelError(path, `unknown output layout: outputs ${seen} (expected ${expectedLayouts(candidates)})`);
 }
 
+/**
+ * The classes counted as vehicles: those asked for (each must exist), else those with a vehicle
+ * name (car, truck, bus, van, small/large vehicle, … as for labels), else all of them (a model
+ * whose classes are unnamed, class_0, or called something else).
+ */
+export function vehicleClasses(path: string, classes: readonly string[], wanted: readonly string[] | undefined): string[] {
+  if (wanted) {
+    const unknown = wanted.filter((w) => !classes.some((c) => sameClassName(c, w)));
+    if (unknown.length > 0) {
+      throw new SatcountError(`${path}: --vehicle-classes names ${unknown.join(', ')}, not classes of this model (${classes.join(', ')})`, 2);
+    }
+    return classes.filter((c) => wanted.some((w) => sameClassName(c, w)));
+  }
+  const named = classes.filter(isVehicleName);
+  return named.length > 0 ? named : [...classes];
+}
+
 function className(i: number): string {
   return `class_${i}`;
 }
@@ -211,6 +231,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     const tileSide = Math.min(width, height);
     const overlap = settings.tile_overlap ?? Math.round(tileSide * (settings.tileOverlapFraction ?? DEFAULT_OVERLAP_FRACTION));
 
+    const classes = classList(overrides.classes ?? settings.classes, layout.numClasses);
     const name = settings.name ?? basename(path).replace(/\.onnx$/i, '');
     const info: ModelInfo = {
       path,
@@ -219,20 +240,25 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       gsd_range_m: settings.gsd_range_m ?? (name === SHIPPED_MODEL.name ? SHIPPED_MODEL.gsd_range_m : [gsd_m, gsd_m]),
       input_size: [width, height],
       layout: layout.name,
-      classes: classList(overrides.classes ?? settings.classes, layout.numClasses),
+      classes,
+      vehicle_classes: vehicleClasses(path, classes, overrides.vehicle_classes),
       score_threshold: overrides.score_threshold ?? settings.score_threshold ?? DEFAULT_SCORE_THRESHOLD,
       nms_iou: overrides.nms_iou ?? settings.nms_iou ?? DEFAULT_NMS_IOU,
       normalization: settings.normalization ?? DEFAULT_NORMALIZATION,
       // Tiling needs each tile's core to be non-empty, so the overlap stays under half a tile.
       tile_overlap: Math.min(overlap, Math.ceil(tileSide / 2) - 1),
       trained_on: settings.trained_on ?? null,
+      quality: settings.quality ?? [],
       size_multiple: dynamic ? DYNAMIC_SIZE_MULTIPLE : null,
     };
 
     const tables = normalizationTables(info.normalization);
     const decoder = LAYOUTS[layout.name];
+    // Other classes (a plane, a ship) are dropped before suppression, so they cannot hide a vehicle.
+    const counted = new Set(info.vehicle_classes.map((c) => classes.indexOf(c)));
+    const vehiclesOnly = (dets: TileDetection[]) => (counted.size === classes.length ? dets : dets.filter((d) => counted.has(d.classIndex)));
     const decode = (outputs: OutputTensor[], inputWidth: number, inputHeight: number) =>
-      nms(decoder.decode(layout.outputs.map((i) => outputs[i]), { inputWidth, inputHeight, score_threshold: info.score_threshold }), info.nms_iou);
+      nms(vehiclesOnly(decoder.decode(layout.outputs.map((i) => outputs[i]), { inputWidth, inputHeight, score_threshold: info.score_threshold })), info.nms_iou);
     const takes = (w: number, h: number) =>
       dynamic ? [w, h].every((v) => Number.isInteger(v) && v > 0 && v % DYNAMIC_SIZE_MULTIPLE === 0 && v <= MAX_INPUT_SIDE) : w === width && h === height;
 

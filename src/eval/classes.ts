@@ -49,6 +49,16 @@ export function classFilter(spec: string | undefined, classNames: readonly strin
   return { isVehicle: (c) => set.has(normalise(c)), describe: chosen.join(', ') };
 }
 
+/** Whether a class name is one of DEFAULT_VEHICLE_NAMES (a label's or a model's class). */
+export function isVehicleName(name: string): boolean {
+  return DEFAULT_VEHICLE_NAMES.includes(normalise(name));
+}
+
+/** Class names compare case-insensitively, `_` and spaces as `-`. */
+export function sameClassName(a: string, b: string): boolean {
+  return normalise(a) === normalise(b);
+}
+
 function normalise(name: string): string {
   return name.trim().toLowerCase().replace(/[\s_]+/g, '-');
 }

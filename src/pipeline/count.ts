@@ -151,7 +151,7 @@ export async function detectScene(
 export function baseResult(run: SceneRun, params: Record<string, unknown>, t0: number): CountResult {
   return {
     satcount: VERSION,
-    image: imageSection(run.source.info, run.gsd),
+    image: { ...imageSection(run.source.info, run.gsd), ...(run.source.parts ? { images: run.source.parts } : {}) },
     model: modelSection(run.detector.info),
     params,
     detections: run.detections.map(roundDetection),

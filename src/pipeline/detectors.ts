@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { loadModel, type Detector, type ModelOverrides } from '../detect/model.js';
 import { DEFAULT_MODEL_PATH } from './model-path.js';
 
@@ -21,6 +22,14 @@ export function modelPathOf(opts: ModelChoice): string {
 export async function openDetector(opts: ModelChoice): Promise<Detector> {
   // The path as given: it is what the result reports as the model.
   return opts.detector ?? loadModel(opts.model ?? DEFAULT_MODEL_PATH, opts.modelOverrides);
+}
+
+/** Says which of a multi-class model's classes are not counted (--vehicle-classes or by name). */
+export function logIgnoredClasses(detector: Detector, logger: Logger | undefined): void {
+  const { classes, vehicle_classes } = detector.info;
+  if (vehicle_classes.length === classes.length) return;
+  const ignored = classes.filter((c) => !vehicle_classes.includes(c));
+  logger?.info({ counted: vehicle_classes, ignored }, `counting ${vehicle_classes.join(', ')}; ignoring the model's other classes: ${ignored.join(', ')}`);
 }
 
 /** Detectors shared across runs with the same model and overrides (check cases); close() once at the end. */

@@ -2,8 +2,13 @@ import type { AcquiredFrom } from '../raster/acquired.js';
 import type { Queue } from '../road/types.js';
 import type { Detection, Direction, ModelInfo, RasterInfo } from '../types.js';
 
-/** A queue as reported: the road stage's Queue, distances rounded to 0.1 m. */
-export type QueueReport = Queue;
+/** A queue as reported: the road stage's Queue, distances rounded to 0.1 m, and how sure its count is. */
+export type QueueReport = Queue & {
+  /** Vehicles in the queue once the detector's false alarms and misses are accounted for; null when the model states no quality. */
+  vehicles_expected: number | null;
+  /** 95 % interval on the queue's vehicles (detection and fill density uncertainty); null when the model states no quality. */
+  vehicles_interval: [low: number, high: number] | null;
+};
 
 /** The result JSON, specified by schema/result.schema.json; field names are public and only grow. */
 export interface CountResult {
@@ -21,6 +26,8 @@ export interface CountResult {
     acquired: string | null;
     /** Where `acquired` came from (see raster/acquired.ts). */
     acquired_from: AcquiredFrom | null;
+    /** A mosaic's images and their place in its pixel grid; absent for one image. */
+    images?: { path: string; x0: number; y0: number; width: number; height: number }[];
   };
   model: { path: string; name: string; gsd_m: number; gsd_range_m: [number, number]; input_size: [number, number]; layout: string };
   params: Record<string, unknown>;
@@ -30,6 +37,12 @@ export interface CountResult {
     by_class: Record<string, number>;
     on_road: number | null;
     by_direction: Record<Direction, number> | null;
+    /** Of on_road, those outside every lane (see road.verge for their ids); they join no queue. */
+    verge?: number | null;
+    /** Vehicles truly present among the detections' reach (total corrected for precision and recall); null without quality figures. */
+    total_expected?: number | null;
+    /** 95 % interval on total_expected. */
+    total_interval?: [low: number, high: number] | null;
   };
   queues: QueueReport[];
   profile: { bin_m: number; forward: number[]; backward: number[] } | null;

@@ -1,7 +1,7 @@
 import type { RasterSource } from '../raster/types.js';
 import {
-  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, placeOnRoad, tilesMeetingCorridor,
-  type DensityProfile, type HiddenByDirection, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
+  buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
+  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
 import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
@@ -11,6 +11,11 @@ export interface RoadRunOptions {
   path: string;
   /** CRS of the road file when it says none: "pixel", "EPSG:n" or a proj4 string. */
   crs?: string;
+  /** Keep only the road file's lines with this OSM name / ref. */
+  name?: string;
+  ref?: string;
+  /** GeoJSON of road the image cannot show (tunnels, galleries, canopy): polygons or start_m/end_m ranges. */
+  occluded?: string;
   corridor_m: number;
   /** Undefined: the road file's `drive_side`, else ROAD_DEFAULTS. */
   driveSide?: 'right' | 'left';
@@ -30,7 +35,7 @@ export const ROAD_DEFAULTS = {
   maxGap_m: 25,
   queueHead: 'end',
   profileBin_m: 100,
-} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs'>;
+} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded'>;
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -43,23 +48,30 @@ export interface RoadContext {
   corridorPx: number;
   /** Metres per full-resolution pixel. */
   gsd: number;
+  /** Road marked hidden by --occluded. */
+  occluded: OccludedRoad | null;
 }
 
 export interface RoadAnalysis {
   placed: number;
   byDirection: Record<Direction, number>;
+  /** Ids of the detections placed outside every lane. */
+  verge: number[];
   queues: Queue[];
+  /** Per queue (same order): vehicles corrected for the detector's precision and recall, with a 95 % interval; null without quality figures. */
+  estimates: (Estimate | null)[];
   profile: DensityProfile;
   hidden: HiddenByDirection;
 }
 
 export async function prepareRoad(opts: RoadRunOptions, source: RasterSource, gsd: number): Promise<RoadContext> {
-  const input = await loadRoad(opts.path, { roadCrs: opts.crs });
+  const input = await loadRoad(opts.path, { roadCrs: opts.crs, name: opts.name, ref: opts.ref });
   const { resolved, warnings } = resolveRoadSettings(opts, input.settings);
   const image = { path: source.info.path, width: source.info.width, height: source.info.height, georef: source.georef, gsd_m: gsd };
   const frame = makeFrame(image);
   const model = buildRoadModel(input, frame, image);
-  return { opts: resolved, warnings, frame, model, corridorPx: opts.corridor_m / gsd, gsd };
+  const occluded = opts.occluded ? occludedOnImage(parseOccluded(await readText(opts.occluded, 'occluded'), opts.occluded, opts.crs), frame, image) : null;
+  return { opts: resolved, warnings, frame, model, corridorPx: opts.corridor_m / gsd, gsd, occluded };
 }
 
 /**
@@ -92,7 +104,7 @@ export function corridorTiles(ctx: RoadContext, tiles: Tile[]): Tile[] {
 }
 
 /** Places detections on the road (mutating their `road` field) and finds queues and the profile. */
-export function analyseRoad(ctx: RoadContext, detections: Detection[], visibility: VisibilityGrid): RoadAnalysis {
+export function analyseRoad(ctx: RoadContext, detections: Detection[], visibility: VisibilityGrid, quality: DetectionQuality | null = null): RoadAnalysis {
   const { opts, model, frame } = ctx;
   const placements = placeOnRoad(model, detections.map((d) => frame.pixelToMetric(d.center_px)), {
     corridor_m: opts.corridor_m,
@@ -106,11 +118,18 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
       offset_m: p.offset_m,
       direction: p.direction,
       lane: p.lane,
+      verge: p.verge,
     };
     byDirection[p.direction]++;
   });
-  const hidden = hiddenStretches(model, (p: PixelPoint) => visibility.visibility(p), { driveSide: opts.driveSide });
-  const queues = findQueues(placements, {
+  const occ = ctx.occluded;
+  const seen = hiddenStretches(model, (p: PixelPoint) => (occ?.covers(p) ? 'occluded' : visibility.visibility(p)), { driveSide: opts.driveSide });
+  // Occluded chainage ranges hide both carriageways; within the image only, as the image edge says the rest.
+  const withRanges = (list: HiddenStretch[]) => [...list, ...clipToCovered(occ?.stretches ?? [], model.coveredRanges)].sort((a, b) => a.start_m - b.start_m);
+  const hidden: HiddenByDirection = { forward: withRanges(seen.forward), backward: withRanges(seen.backward) };
+  // Verge detections stay on the road's count but neither join nor extend a queue nor shape the profile.
+  const inLanes = placements.map((p) => (p && !p.verge ? p : null));
+  const queues = findQueues(inLanes, {
     // A box's long side is close to the vehicle's length at any heading (a 4.5 × 1.8 m car at
     // 45° makes a 4.5 m box), so queue gaps are free road between bumpers, trucks included.
     halfLengths: detections.map((d) => (Math.max(d.bbox_px[2] - d.bbox_px[0], d.bbox_px[3] - d.bbox_px[1]) * ctx.gsd) / 2),
@@ -120,11 +139,28 @@ export function analyseRoad(ctx: RoadContext, detections: Detection[], visibilit
     length_m: model.length_m,
     maxGap_m: opts.maxGap_m,
   });
+  const estimates = queues.map((q) => {
+    if (!quality) return null;
+    const inFill = (c: number) => q.filled.some((f) => c > f.start_m && c < f.end_m);
+    const visibleChainages = inLanes
+      .filter((p): p is NonNullable<typeof p> => p !== null && p.direction === q.direction && p.chainage_m >= q.start_m && p.chainage_m <= q.end_m)
+      .map((p) => p.chainage_m)
+      .filter((c) => !inFill(c));
+    return queueEstimate(q, { visibleChainages }, quality);
+  });
   return {
+    estimates,
     placed: byDirection.forward + byDirection.backward,
     byDirection,
     queues,
-    profile: densityProfile(placements, model, opts.profileBin_m),
+    verge: detections.filter((d) => d.road?.verge).map((d) => d.id),
+    profile: densityProfile(inLanes, model, opts.profileBin_m),
     hidden,
   };
+}
+
+function clipToCovered(stretches: readonly HiddenStretch[], covered: readonly ChainageRange[]): HiddenStretch[] {
+  return stretches.flatMap((s) =>
+    covered.map((c) => ({ ...s, start_m: Math.max(s.start_m, c.start_m), end_m: Math.min(s.end_m, c.end_m) })).filter((s) => s.end_m > s.start_m),
+  );
 }

@@ -1,15 +1,19 @@
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
-import { openRaster } from '../raster/open.js';
+import { openImages } from '../raster/mosaic.js';
+import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
+import type { QualityEntry } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
 import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
 import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
-import { openDetector } from './detectors.js';
+import { logIgnoredClasses, openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
 
 export interface RunOptions extends CountOptions {
+  /** Precision and recall per class and GSD band, instead of the model metadata's `quality`. */
+  quality?: QualityEntry[];
   /** Road analysis: directions, queues and profile along a road line; reads only the corridor. */
   road?: RoadRunOptions;
   /** Where the acquisition time comes from when the file does not say (--date, --date-from-name). */
@@ -36,6 +40,9 @@ function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: D
     max_megapixels: opts.maxMegapixels ?? null,
     road: opts.road?.path ?? null,
     road_crs: opts.road?.crs ?? null,
+    road_name: opts.road?.name ?? null,
+    road_ref: opts.road?.ref ?? null,
+    occluded: opts.road?.occluded ?? null,
     corridor_m: opts.road?.corridor_m ?? null,
     drive_side: road?.opts.driveSide ?? null,
     max_gap_m: opts.road?.maxGap_m ?? null,
@@ -52,9 +59,11 @@ function greyWarning(path: string): string {
   return `${path}: one band shown as grey (panchromatic?); the model was trained on colour (RGB) images only, so expect false detections (trees, roofs); pass --bands r,g,b if the file has colour bands`;
 }
 
-function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
+function queueReport(q: RoadAnalysis['queues'][number], estimate: Estimate | null): QueueReport {
   return {
     ...q,
+    vehicles_expected: estimate?.expected ?? null,
+    vehicles_interval: estimate?.interval ?? null,
     start_m: r1(q.start_m),
     end_m: r1(q.end_m),
     length_m: r1(q.length_m),
@@ -70,7 +79,8 @@ function queueReport(q: RoadAnalysis['queues'][number]): QueueReport {
 function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void {
   result.counts.on_road = a.placed;
   result.counts.by_direction = a.byDirection;
-  result.queues = a.queues.map(queueReport);
+  result.counts.verge = a.verge.length;
+  result.queues = a.queues.map((q, i) => queueReport(q, a.estimates[i]));
   result.profile = a.profile;
   result.road = {
     file: ctx.opts.path,
@@ -81,14 +91,17 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
       backward: a.hidden.backward.map((h) => ({ ...h, start_m: r1(h.start_m), end_m: r1(h.end_m) })),
     },
     frame: ctx.frame.proj4 ?? 'pixel grid × gsd',
+    pieces: ctx.model.pieces,
+    verge: a.verge,
   };
 }
 
-/** Counts vehicles in one image and keeps the image and model open for writing outputs. */
-export async function runCount(image: string, opts: RunOptions = {}): Promise<CountRun> {
+/** Counts vehicles in one image (or one mosaic of several) and keeps it and the model open for writing outputs. */
+export async function runCount(image: string | readonly string[], opts: RunOptions = {}): Promise<CountRun> {
   const t0 = performance.now();
   checkRunOptions(opts);
-  const source = await openRaster(image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+  // Several images, a folder or a VRT are one mosaic: one count, one road, queues across image edges.
+  const source = await openImages(typeof image === 'string' ? [image] : image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
   let detector: Detector | undefined;
   const close = async () => {
     await source.close();
@@ -96,14 +109,17 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
   };
   try {
     detector = await openDetector(opts);
+    logIgnoredClasses(detector, opts.logger);
     const gsd = effectiveGsd(source, opts.gsd);
     const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
     const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    const acquisition = await readAcquisition(image, opts.acquired, source.readTimeTags && (() => source.readTimeTags!()));
+    // A mosaic's tiles share one acquisition: its first image says when.
+    const dated = source.parts?.[0]?.path ?? source.info.path;
+    const acquisition = await readAcquisition(dated, opts.acquired, source.parts ? undefined : source.readTimeTags && (() => source.readTimeTags!()));
     const nameUndated =
       opts.acquired?.dateFromName && acquisition.acquired_from !== 'file-name'
-        ? [`${image}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`]
+        ? [`${dated}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`]
         : [];
     // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
     const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? []), ...nameUndated];
@@ -117,10 +133,14 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
       road ? `reading ${tiles.length} of ${all.length} tiles (only the road corridor)` : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
     );
     const run = await detectScene(source, detector, gsd, tiles, opts);
-    const analysis = road ? analyseRoad(road, run.detections, run.visibility) : null;
+    const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
+    const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
     const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, size), t0);
     Object.assign(result.image, acquisition);
     result.warnings = warnings;
+    const total = quality ? countEstimate(run.detections.length, quality) : null;
+    result.counts.total_expected = total?.expected ?? null;
+    result.counts.total_interval = total?.interval ?? null;
     if (road && analysis) applyRoad(result, road, analysis);
     return { result, source, detector, road, close };
   } catch (e) {
@@ -136,7 +156,7 @@ export async function runCount(image: string, opts: RunOptions = {}): Promise<Co
  * const result = await countVehicles('scene.tif', { gsd: 0.3 });
  * console.log(result.counts.total);
  */
-export async function countVehicles(image: string, opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
+export async function countVehicles(image: string | readonly string[], opts: RunOptions & { outputs?: OutputOptions } = {}): Promise<CountResult> {
   if (opts.outputs) await checkOutputPaths(opts.outputs);
   const run = await runCount(image, opts);
   try {

@@ -46,6 +46,24 @@ export function createRng(seed: number): Rng {
   return rng;
 }
 
+/**
+ * The i-th standard normal of the stream `seed`, computed directly: mulberry32's state moves by a
+ * constant per draw, so draw k is reachable without the k before it. Lets a scene rendered strip by
+ * strip draw the same sensor noise for each pixel as one rendered whole.
+ */
+export function normalAt(seed: number, i: number): number {
+  const u = 1 - mulberryAt(seed, 2 * i);
+  const v = mulberryAt(seed, 2 * i + 1);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+function mulberryAt(seed: number, k: number): number {
+  let t = ((seed >>> 0) + Math.imul((k + 1) | 0, 0x6d2b79f5)) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 /** Integer hash of two ints, for lattice noise and stream forking. */
 export function hash2(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);

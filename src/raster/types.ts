@@ -37,5 +37,7 @@ export interface RasterSource {
   readSamples?(win: PixelWindow): Promise<{ arrays: TypedArray[]; valid: Uint8Array }>;
   /** The tags that can say when the image was taken (TIFF only), read from the open file. */
   readTimeTags?(): Promise<TimeTags>;
+  /** A mosaic's images and where each sits in its pixel grid (see mosaic.ts); absent for one image. */
+  parts?: { path: string; x0: number; y0: number; width: number; height: number }[];
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import proj4 from 'proj4';
 import { SatcountError, SettingsError, type Georef, type LonLat, type PixelPoint } from '../types.js';
 import { clipSegmentToRect } from './geometry.js';
+import { stitchParts } from './stitch.js';
 import type { ChainageRange, MetricPoint, RoadInput, RoadModel, RoadPart } from './types.js';
 
 /** What the frame needs to know about the image. */
@@ -69,6 +70,8 @@ export interface BuildRoadOptions {
    * frame; splitting long ones keeps that bend well under a centimetre.
    */
   maxSegment_m?: number;
+  /** Piece ends closer than this join when a road comes in pieces (see stitch.ts). */
+  joinTolerance_m?: number;
 }
 
 /**
@@ -78,9 +81,14 @@ export interface BuildRoadOptions {
 export function buildRoadModel(input: RoadInput, frame: MetricFrame, image: FrameImage, opts: BuildRoadOptions = {}): RoadModel {
   const maxSegment = opts.maxSegment_m ?? 100;
   const { toMetric, toPixel } = converters(input, frame, image);
+  // Several pieces are put in order first (OSM ways come unordered, some drawn the other way);
+  // a single line is taken as drawn.
+  const stitched = input.parts.length > 1
+    ? stitchParts(input.parts, toMetric, { file: input.file, labels: input.labels, joinTolerance_m: opts.joinTolerance_m })
+    : null;
   const parts: RoadPart[] = [];
   let chainage = 0;
-  for (const source of input.parts) {
+  for (const source of stitched?.parts ?? input.parts) {
     const metric: MetricPoint[] = [toMetric(source[0])];
     const pixel: PixelPoint[] = [toPixel(source[0], metric[0])];
     const chain = [chainage];
@@ -105,10 +113,19 @@ export function buildRoadModel(input: RoadInput, frame: MetricFrame, image: Fram
   if (coveredRanges.length === 0) {
     throw new SatcountError(`road ${input.file} does not cross image ${image.path}`);
   }
-  return { file: input.file, parts, length_m: chainage, coveredRanges, imageWidth: image.width, imageHeight: image.height };
+  return {
+    file: input.file,
+    parts,
+    length_m: chainage,
+    coveredRanges,
+    imageWidth: image.width,
+    imageHeight: image.height,
+    pieces: stitched?.report ?? null,
+  };
 }
 
-function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
+/** Projects a file's coordinates into the frame (metric) and onto the image (pixel); exit 2 when it cannot. */
+export function converters(input: Pick<RoadInput, 'file' | 'crs'>, frame: MetricFrame, image: FrameImage, what = 'road') {
   if (input.crs.kind === 'pixel') {
     return {
       toMetric: (p: [number, number]) => frame.pixelToMetric(p),
@@ -119,7 +136,7 @@ function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
     const crsName = input.crs.name;
     throw new SettingsError(
       'road.crs',
-      (n) => `road ${input.file} is in ${crsName} but image ${image.path} has no georeferencing; give the road in pixels with ${n} pixel`,
+      (n) => `${what} ${input.file} is in ${crsName} but image ${image.path} has no georeferencing; give it in pixels with ${n} pixel`,
     );
   }
   const project = frame.fromCrs(input.crs.proj4);
@@ -127,7 +144,7 @@ function converters(input: RoadInput, frame: MetricFrame, image: FrameImage) {
     toMetric: (p: [number, number]) => {
       const m = project(p);
       if (!Number.isFinite(m[0]) || !Number.isFinite(m[1])) {
-        throw new SatcountError(`road ${input.file}: vertex ${JSON.stringify(p)} cannot be projected from ${input.crs.kind === 'proj4' ? input.crs.name : ''}`);
+        throw new SatcountError(`${what} ${input.file}: vertex ${JSON.stringify(p)} cannot be projected from ${input.crs.kind === 'proj4' ? input.crs.name : ''}`);
       }
       return m;
     },

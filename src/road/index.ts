@@ -9,4 +9,8 @@ export { hiddenStretches, type HiddenOptions, type VisibilityTest } from './visi
 export { findQueues, type QueueOptions } from './queues.js';
 export { densityProfile } from './profile.js';
 export type * from './types.js';
+export { parseOccluded, occludedOnImage, type OccludedInput, type OccludedRoad } from './occluded.js';
+export { readText } from './load.js';
+export { qualityAtGsd, countEstimate, queueEstimate, DENSITY_BLOCK_M, type DetectionQuality, type Estimate, type QueueEvidence } from './intervals.js';
 export { sliceRoad, type RoadPiece } from './slice.js';
+export { stitchParts, JOIN_TOLERANCE_M, type StitchOptions } from './stitch.js';

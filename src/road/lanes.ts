@@ -6,6 +6,46 @@ const GRID_STEP = 0.1;
 /** A density peak below this share of the highest one is a stray vehicle, not a lane. */
 const LANE_PEAK_SHARE = 0.25;
 
+/** A centre farther than this share of a lane width from every lane centre is not in a lane. */
+const LANE_TOLERANCE = 0.4;
+/** Fewer vehicles than this in a direction do not show its lanes; both directions' are pooled then. */
+export const MIN_VEHICLES_FOR_LANES = 10;
+
+/** The lanes of one direction as the vehicles show them, distances from the centre line. */
+export interface LaneLayout {
+  /** Centre of lane 0, metres from the centre line. */
+  inner_m: number;
+  width_m: number;
+  /** Lanes from lane 0 to the outermost busy one, empty ones between included. */
+  lanes: number;
+  /** Centres of the busy lanes (density peaks), ascending. */
+  busy_m: number[];
+}
+
+/**
+ * Learns the lanes from vehicle centres' distances to the centre line (one direction): the strong
+ * peaks of their density (see assignLanes). Null when there are no distances.
+ */
+export function learnLanes(distances: readonly number[], laneWidth_m?: number): LaneLayout | null {
+  if (distances.length === 0) return null;
+  const peaks = strongPeaks(distances);
+  const width = laneWidth_m ?? estimateWidth(peaks);
+  return { inner_m: peaks[0], width_m: width, lanes: Math.round((peaks[peaks.length - 1] - peaks[0]) / width) + 1, busy_m: peaks };
+}
+
+/**
+ * Whether a centre at `distance` from the centre line lies in one of the layout's lanes: within
+ * 0.4 lane widths of a lane centre, so a car on the verge, a shadow on the road edge or a false
+ * alarm beside the road (a lane width out) is not, while queued cars (±0.5 m) all are.
+ */
+export function inLane(layout: LaneLayout, distance: number): boolean {
+  const tol = LANE_TOLERANCE * layout.width_m;
+  // Busy lanes where the vehicles show them; empty ones between, a lane width apart.
+  if (layout.busy_m.some((c) => Math.abs(distance - c) <= tol)) return true;
+  const k = Math.min(layout.lanes - 1, Math.max(0, Math.round((distance - layout.inner_m) / layout.width_m)));
+  return Math.abs(distance - layout.inner_m - k * layout.width_m) <= tol;
+}
+
 /**
  * Lane index per vehicle from its distance to the centre line (|offset|, one direction only):
  * 0 for the innermost lane. A Gaussian density of the offsets shows one peak per busy lane; the
@@ -17,11 +57,9 @@ const LANE_PEAK_SHARE = 0.25;
  * @example assignLanes([1.6, 1.9, 5.1, 5.4]) // [0, 0, 1, 1]
  */
 export function assignLanes(distances: readonly number[], laneWidth_m?: number): number[] {
-  if (distances.length === 0) return [];
-  const peaks = strongPeaks(distances);
-  const inner = peaks[0];
-  const width = laneWidth_m ?? estimateWidth(peaks);
-  return distances.map((d) => Math.max(0, Math.round((d - inner) / width)));
+  const layout = learnLanes(distances, laneWidth_m);
+  if (!layout) return [];
+  return distances.map((d) => Math.max(0, Math.round((d - layout.inner_m) / layout.width_m)));
 }
 
 /** Centres of the strong density peaks, ascending. */

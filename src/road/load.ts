@@ -6,6 +6,10 @@ import type { RoadCrs, RoadFileSettings, RoadInput } from './types.js';
 export interface ParseRoadOptions {
   /** 'pixel', an EPSG code ('EPSG:32638', 'urn:ogc:def:crs:EPSG::32638') or a proj4 string; wins over the file's own CRS. */
   roadCrs?: string;
+  /** Keep only features whose OSM `name` (or a `name:*` variant) is this, case and spacing aside. */
+  name?: string;
+  /** Keep only features whose OSM `ref` (one of its `;`-separated values) is this, case and spacing aside. */
+  ref?: string;
 }
 
 /**
@@ -26,27 +30,43 @@ export function parseRoad(text: string, file: string, opts: ParseRoadOptions = {
   } catch {
     return fail('not valid JSON');
   }
-  const crs = opts.roadCrs !== undefined ? namedCrs(opts.roadCrs, '--road-crs', fail) : fileCrs(json, fail);
-  const rawParts = lineParts(json, fail);
-  if (rawParts.length === 0) fail('no LineString or MultiLineString found');
+  const crs = geojsonCrs(json, opts.roadCrs, '--road-crs', fail);
+  const found = lineParts(json, fail, {});
+  if (found.length === 0) fail('no LineString or MultiLineString found');
+  const labelsOf = (lines: typeof found) => [...new Set(lines.map(({ props }) => roadLabel(props)).filter((l): l is string => l !== null))];
+  const kept = found.filter(({ props }) => matches(props, opts));
+  const rawParts = kept.map(({ coords }) => coords);
+  if (rawParts.length === 0) {
+    const labels = labelsOf(found);
+    const asked = [opts.name !== undefined ? `name "${opts.name}"` : '', opts.ref !== undefined ? `ref "${opts.ref}"` : ''].filter(Boolean).join(' and ');
+    fail(`no line has ${asked}; roads in the file: ${labels.length > 0 ? labels.slice(0, 8).join(', ') : 'none named'}`);
+  }
   const parts = rawParts.map((coords, i) => cleanPart(coords, rawParts.length > 1 ? `line part ${i + 1}` : 'the line', fail));
-  return { file, crs, parts, settings: fileSettings(json, fail) };
+  return { file, crs, parts, labels: labelsOf(kept), settings: fileSettings(json, fail) };
 }
 
 /** Reads and parses a road file; an unreadable file is SatcountError exit 2. */
 export async function loadRoad(file: string, opts: ParseRoadOptions = {}): Promise<RoadInput> {
-  let text: string;
+  return parseRoad(await readText(file, 'road'), file, opts);
+}
+
+/** A text file the user named; unreadable is SatcountError exit 2 (`<what> <file>: cannot read (...)`). */
+export async function readText(file: string, what: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message);
-    throw new SatcountError(`road ${file}: cannot read (${why})`);
+    throw new SatcountError(`${what} ${file}: cannot read (${why})`);
   }
-  return parseRoad(text, file, opts);
 }
 
-type Fail = (problem: string) => never;
+export type Fail = (problem: string) => never;
+
+/** The CRS of a GeoJSON file: `override` (a --*-crs flag) wins over the file's legacy `crs` member; WGS84 by default. */
+export function geojsonCrs(json: unknown, override: string | undefined, flag: string, fail: Fail): RoadCrs {
+  return override !== undefined ? namedCrs(override, flag, fail) : fileCrs(json, fail);
+}
 
 const SETTINGS = [
   { property: 'drive_side', key: 'driveSide', values: ['right', 'left'] },
@@ -89,23 +109,48 @@ function fileCrs(json: unknown, fail: Fail): RoadCrs {
 /** FeatureCollection → Feature → geometry is 2 deep; collections nested inside collections (not GeoJSON, but tolerated) stop here, before the stack does. */
 const MAX_NESTING = 8;
 
-function lineParts(json: unknown, fail: Fail, depth = 0): unknown[][] {
+type Props = Record<string, unknown>;
+
+function lineParts(json: unknown, fail: Fail, props: Props, depth = 0): { coords: unknown[]; props: Props }[] {
   if (!isObject(json)) return fail('expected a GeoJSON object');
   if (depth > MAX_NESTING) return fail(`objects nested more than ${MAX_NESTING} deep`);
   switch (json.type) {
     case 'FeatureCollection':
       if (!Array.isArray(json.features)) return fail('FeatureCollection without a "features" array');
-      return json.features.flatMap((feature) => lineParts(feature, fail, depth + 1));
+      return json.features.flatMap((feature) => lineParts(feature, fail, props, depth + 1));
     case 'Feature':
       if (!isObject(json.geometry)) return fail('Feature without a geometry');
-      return lineParts(json.geometry, fail, depth + 1);
+      return lineParts(json.geometry, fail, isObject(json.properties) ? json.properties : {}, depth + 1);
     case 'LineString':
-      return [asArray(json.coordinates, fail)];
+      return [{ coords: asArray(json.coordinates, fail), props }];
     case 'MultiLineString':
-      return asArray(json.coordinates, fail).map((part) => asArray(part, fail));
+      return asArray(json.coordinates, fail).map((part) => ({ coords: asArray(part, fail), props }));
     default:
       return fail(`expected LineString or MultiLineString, found ${String(json.type)}`);
   }
+}
+
+const norm = (v: string) => v.replace(/\s+/g, '').toLowerCase();
+
+/** `--road-name` matches `name` or any `name:<lang>`; `--road-ref` matches one of `ref`'s `;`-separated values (OSM "E 60;M 1"). */
+function matches(props: Props, opts: ParseRoadOptions): boolean {
+  if (opts.name !== undefined) {
+    const names = Object.entries(props).filter(([k, v]) => (k === 'name' || k.startsWith('name:')) && typeof v === 'string');
+    if (!names.some(([, v]) => norm(v as string) === norm(opts.name as string))) return false;
+  }
+  if (opts.ref !== undefined) {
+    const refs = typeof props.ref === 'string' ? props.ref.split(';') : typeof props.ref === 'number' ? [String(props.ref)] : [];
+    if (!refs.some((r) => norm(r) === norm(opts.ref as string))) return false;
+  }
+  return true;
+}
+
+/** How a road is named in messages: "name (ref)", the name or the ref alone, or null. */
+function roadLabel(props: Props): string | null {
+  const name = typeof props.name === 'string' ? props.name : null;
+  const ref = typeof props.ref === 'string' || typeof props.ref === 'number' ? String(props.ref) : null;
+  if (name && ref) return `"${name}" (ref ${ref})`;
+  return name ? `"${name}"` : ref ? `ref ${ref}` : null;
 }
 
 /** Checks the numbers and drops consecutive duplicate vertices (zero-length segments carry no direction). */
@@ -134,7 +179,7 @@ function preview(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

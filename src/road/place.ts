@@ -1,6 +1,6 @@
 import type { Direction, RoadPlacement } from '../types.js';
 import { cross, projectionParameter } from './geometry.js';
-import { assignLanes } from './lanes.js';
+import { inLane, learnLanes, MIN_VEHICLES_FOR_LANES } from './lanes.js';
 import type { MetricPoint, RoadModel } from './types.js';
 
 export interface PlaceOptions {
@@ -26,7 +26,8 @@ interface Segment {
 
 /**
  * Places points (vehicle centres in the metric frame) on the road: chainage, signed offset,
- * direction and lane. Each point attaches to the nearest segment of the line, so on a hairpin or
+ * direction, lane, and whether the point lies outside every lane the vehicles show (`verge`: a
+ * car on the shoulder, a shadow on the road edge, a false alarm beside the road). Each point attaches to the nearest segment of the line, so on a hairpin or
  * a road that comes back near itself it keeps the chainage of the leg it is on. Points farther
  * than `corridor_m` from the line, or beyond either end of a part, get null.
  *
@@ -44,15 +45,21 @@ export function placeOnRoad(road: RoadModel, pointsMetric: readonly MetricPoint[
     const rightSide = hit.offset >= 0;
     const forward = opts.driveSide === 'right' ? rightSide : !rightSide;
     const direction: Direction = forward ? 'forward' : 'backward';
-    return { chainage_m: hit.chainage, offset_m: hit.offset, direction, lane: 0 };
+    return { chainage_m: hit.chainage, offset_m: hit.offset, direction, lane: 0, verge: false };
   });
+  const all = placed.filter((p): p is RoadPlacement => p !== null);
+  // A direction with too few vehicles to show its lanes borrows both directions' (roads are mostly symmetric).
+  const pooled = all.length >= MIN_VEHICLES_FOR_LANES ? learnLanes(all.map((p) => Math.abs(p.offset_m)), opts.laneWidth_m) : null;
   for (const direction of ['forward', 'backward'] as const) {
-    const group = placed.filter((p): p is RoadPlacement => p !== null && p.direction === direction);
-    const lanes = assignLanes(
-      group.map((p) => Math.abs(p.offset_m)),
-      opts.laneWidth_m,
-    );
-    group.forEach((p, i) => (p.lane = lanes[i]));
+    const group = all.filter((p) => p.direction === direction);
+    const own = group.length >= MIN_VEHICLES_FOR_LANES ? learnLanes(group.map((p) => Math.abs(p.offset_m)), opts.laneWidth_m) : null;
+    const layout = own ?? pooled ?? learnLanes(group.map((p) => Math.abs(p.offset_m)), opts.laneWidth_m);
+    if (!layout) continue;
+    for (const p of group) {
+      const d = Math.abs(p.offset_m);
+      p.lane = Math.max(0, Math.round((d - layout.inner_m) / layout.width_m));
+      p.verge = (own ?? pooled) !== null && !inLane(layout, d);
+    }
   }
   return placed;
 }

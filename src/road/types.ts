@@ -13,6 +13,18 @@ export type RoadCrs =
   /** `name` is what the user or file said (e.g. "EPSG:32638"), `proj4` its definition. */
   | { kind: 'proj4'; name: string; proj4: string };
 
+/** What stitching did, for the result's `road.pieces`. */
+export interface StitchReport {
+  /** Pieces in the file (after --road-name / --road-ref). */
+  pieces: number;
+  /** Pieces used against their drawing direction. */
+  reversed: number;
+  /** Separate stretches left after joining (1: one continuous line). */
+  stretches: number;
+  /** Gaps between piece ends that were bridged by a straight segment, in the road's CRS. */
+  gaps_bridged: { gap_m: number; at: [number, number] }[];
+}
+
 /** A parsed road file: one or more polylines in the road's own CRS, in drawing order. */
 /** Settings a road file states in its features' properties (`satcount synth` writes them). */
 export interface RoadFileSettings {
@@ -26,6 +38,8 @@ export interface RoadInput {
   settings: RoadFileSettings;
   /** Each part has ≥ 2 distinct vertices; consecutive duplicates are already removed. */
   parts: [number, number][][];
+  /** Roads named by the kept lines ("name (ref)"): more than one asks the user to pick one. */
+  labels: string[];
 }
 
 /** One polyline of the road in the working frame, with the pixel position of every vertex. */
@@ -42,8 +56,8 @@ export interface ChainageRange {
 }
 
 /**
- * The road ready for analysis. Chainage runs continuously over the parts of a MultiLineString
- * in drawing order; the gap between the end of one part and the start of the next is not
+ * The road ready for analysis. Pieces that meet end to end are stitched into one line first
+ * (stitch.ts); chainage runs continuously over the stretches that remain, in file order; the gap between the end of one part and the start of the next is not
  * counted, so chainage measures road that exists in the file, never a straight-line jump.
  */
 export interface RoadModel {
@@ -54,9 +68,11 @@ export interface RoadModel {
   coveredRanges: ChainageRange[];
   imageWidth: number;
   imageHeight: number;
+  /** How the file's pieces were put in order; null when the file holds one line. */
+  pieces: StitchReport | null;
 }
 
-export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover';
+export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover' | 'occluded';
 
 /** A chainage stretch where a carriageway cannot be seen. */
 export interface HiddenStretch extends ChainageRange {

@@ -7,8 +7,9 @@ export interface QueueFigures {
   length_m: number;
   vehicles_observed: number;
   vehicles_estimated: number;
-  /** 95 % interval of vehicles_estimated, where the result gives one. */
-  vehicles_estimated_interval: [number, number] | null;
+  /** Corrected for the detector's precision and recall, and its 95 % interval, where the model states its quality. */
+  vehicles_expected: number | null;
+  vehicles_interval: [low: number, high: number] | null;
 }
 
 /** Differences from the previous counted row, and the same per hour. */
@@ -41,12 +42,12 @@ function longest(result: CountResult, direction: Direction): QueueFigures | null
   const qs = result.queues.filter((q) => q.direction === direction);
   if (qs.length === 0) return null;
   const q = qs.reduce((a, b) => (b.length_m > a.length_m ? b : a));
-  const interval = (q as { vehicles_estimated_interval?: unknown }).vehicles_estimated_interval;
   return {
     length_m: q.length_m,
     vehicles_observed: q.vehicles_observed,
     vehicles_estimated: q.vehicles_estimated,
-    vehicles_estimated_interval: Array.isArray(interval) && interval.length === 2 ? [Number(interval[0]), Number(interval[1])] : null,
+    vehicles_expected: q.vehicles_expected,
+    vehicles_interval: q.vehicles_interval,
   };
 }
 
@@ -129,8 +130,8 @@ export function seriesCsv(rows: readonly SeriesRow[]): string {
   const q = (r: SeriesRow, d: Direction) => r.queues?.[d] ?? null;
   const header = [
     'acquired', 'images', 'status', 'vehicles', ...classes, 'forward', 'backward',
-    'queue_forward_m', 'queue_forward_estimated', 'queue_forward_estimated_low', 'queue_forward_estimated_high',
-    'queue_backward_m', 'queue_backward_estimated', 'queue_backward_estimated_low', 'queue_backward_estimated_high',
+    'queue_forward_m', 'queue_forward_estimated', 'queue_forward_expected', 'queue_forward_expected_low', 'queue_forward_expected_high',
+    'queue_backward_m', 'queue_backward_estimated', 'queue_backward_expected', 'queue_backward_expected_low', 'queue_backward_expected_high',
     'hours_since_previous', 'change_vehicles', 'change_queue_forward_m', 'change_queue_backward_m',
     'vehicles_per_hour', 'queue_forward_m_per_hour', 'queue_backward_m_per_hour', 'result', 'error',
   ];
@@ -140,7 +141,7 @@ export function seriesCsv(rows: readonly SeriesRow[]): string {
       r.by_direction?.forward, r.by_direction?.backward,
       ...(['forward', 'backward'] as const).flatMap((d) => [
         r.queues ? q(r, d)?.length_m ?? 0 : null, r.queues ? q(r, d)?.vehicles_estimated ?? 0 : null,
-        q(r, d)?.vehicles_estimated_interval?.[0], q(r, d)?.vehicles_estimated_interval?.[1],
+        q(r, d)?.vehicles_expected, q(r, d)?.vehicles_interval?.[0], q(r, d)?.vehicles_interval?.[1],
       ]),
       r.change?.hours, r.change?.vehicles, r.change?.queue_forward_m, r.change?.queue_backward_m,
       r.growth_per_hour?.vehicles, r.growth_per_hour?.queue_forward_m, r.growth_per_hour?.queue_backward_m, r.result, r.error,

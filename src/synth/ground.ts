@@ -1,16 +1,18 @@
-import type { Canvas } from './canvas.js';
+import type { Canvas, Window } from './canvas.js';
 import type { Polyline } from './polyline.js';
 import { fbm, hash2 } from '../random/prng.js';
 import type { Colour, RoadProfile } from './traffic.js';
 
-/** Per pixel near the road: chainage and signed offset of its nearest road point (pixels); NaN elsewhere. */
+/** Per pixel of a window near the road: chainage and signed offset of its nearest road point (pixels); NaN elsewhere. */
 export interface RoadField {
+  win: Window;
   s: Float32Array;
   offset: Float32Array;
 }
 
-/** Nearest-point projection of every pixel within `reach` pixels of the line. */
-export function roadField(width: number, height: number, line: Polyline, reach: number): RoadField {
+/** Nearest-point projection of every pixel of the window within `reach` pixels of the line. */
+export function roadField(win: Window, line: Polyline, reach: number): RoadField {
+  const { x0: wx, y0: wy, w: width, h: height } = win;
   const s = new Float32Array(width * height).fill(NaN);
   const offset = new Float32Array(width * height).fill(NaN);
   const best = new Float32Array(width * height).fill(Infinity);
@@ -22,10 +24,10 @@ export function roadField(width: number, height: number, line: Polyline, reach: 
     const dy = by - ay;
     const len = Math.hypot(dx, dy);
     if (len === 0) continue;
-    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach));
-    const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + reach));
-    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - reach));
-    const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + reach));
+    const x0 = Math.max(wx, Math.floor(Math.min(ax, bx) - reach));
+    const x1 = Math.min(wx + width - 1, Math.ceil(Math.max(ax, bx) + reach));
+    const y0 = Math.max(wy, Math.floor(Math.min(ay, by) - reach));
+    const y1 = Math.min(wy + height - 1, Math.ceil(Math.max(ay, by) + reach));
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
         const px = x + 0.5 - ax;
@@ -34,7 +36,7 @@ export function roadField(width: number, height: number, line: Polyline, reach: 
         const ex = px - f * dx;
         const ey = py - f * dy;
         const d = Math.hypot(ex, ey);
-        const k = y * width + x;
+        const k = (y - wy) * width + (x - wx);
         if (d <= reach && d < best[k]) {
           best[k] = d;
           s[k] = line.cum[i - 1] + f * len;
@@ -43,7 +45,7 @@ export function roadField(width: number, height: number, line: Polyline, reach: 
       }
     }
   }
-  return { s, offset };
+  return { win, s, offset };
 }
 
 const GRASS: Colour = [0.31, 0.4, 0.21, 0.78];
@@ -57,14 +59,15 @@ export function paintGround(c: Canvas, gsd: number, seed: number): void {
   const kind = fbm(seed + 2, 140 / gsd, 2);
   const medium = fbm(seed + 3, 8 / gsd, 3);
   const fine = fbm(seed + 4, 1.2 / gsd, 2);
-  for (let y = 0; y < c.height; y++) {
-    for (let x = 0; x < c.width; x++) {
+  const { x0, y0, w, h } = c.win;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
       const t = patches(x, y);
       const a = kind(x, y) > 0.5 ? GRASS : CROP;
       const b = kind(x, y) > 0.45 ? DRY : SOIL;
       const m = smooth(0.42, 0.58, t);
       const tex = 1 + 0.16 * (medium(x, y) - 0.5) + 0.14 * (fine(x, y) - 0.5);
-      const p = (y * c.width + x) * 4;
+      const p = ((y - y0) * w + (x - x0)) * 4;
       for (let ch = 0; ch < 4; ch++) c.px[p + ch] = (a[ch] + (b[ch] - a[ch]) * m) * tex;
     }
   }
@@ -98,9 +101,11 @@ export function paintRoad(c: Canvas, field: RoadField, profile: RoadProfile, gsd
     const verge = clamp01((profile.halfWidth + profile.verge - a) / gsd + 0.5);
     if (verge === 0) continue;
     const asphalt = clamp01((profile.halfWidth - a) / gsd + 0.5);
-    const x = k % c.width;
-    const y = (k - x) / c.width;
-    const noise = hash2(seed, k) / 4294967296 - 0.5;
+    const lx = k % field.win.w;
+    const x = field.win.x0 + lx;
+    const y = field.win.y0 + (k - lx) / field.win.w;
+    // Keyed by the scene pixel, so every window of the scene draws the same texture.
+    const noise = hash2(seed, y * c.width + x) / 4294967296 - 0.5;
     let shadeK = 1 + 0.07 * (medium(x, y) - 0.5) + 0.07 * noise;
     if (patch(x, y) > 0.68) shadeK *= 0.9;
     for (const w of wheelTracks) shadeK *= 1 - 0.07 * Math.exp(-(((off * gsd - w) / 0.35) ** 2));

@@ -30,13 +30,13 @@ const ROOFS: Array<[Colour, number]> = [
 ];
 
 /** Houses and sheds in loose settlements, kept clear of the road and of each other. */
-export function placeBuildings(c: Canvas, line: Polyline, profile: RoadProfile, gsd: number, rng: Rng): Building[] {
+export function placeBuildings(width: number, height: number, line: Polyline, profile: RoadProfile, gsd: number, rng: Rng): Building[] {
   const density = fbm(Math.floor(rng.next() * 1e9), 180 / gsd, 2);
-  const attempts = Math.round((c.width * c.height * gsd * gsd) / 900);
+  const attempts = Math.round((width * height * gsd * gsd) / 900);
   const out: Building[] = [];
   for (let i = 0; i < attempts; i++) {
-    const cx = rng.uniform(0, c.width);
-    const cy = rng.uniform(0, c.height);
+    const cx = rng.uniform(0, width);
+    const cy = rng.uniform(0, height);
     const len = rng.uniform(8, 24) / gsd;
     const wid = rng.uniform(6, Math.min(14, (len * gsd) / 1.2)) / gsd;
     const radius = Math.hypot(len, wid) / 2;
@@ -95,7 +95,7 @@ const GREENS: Array<[Colour, number]> = [
 ];
 
 /** Rows of trees along parts of the verges (a few overhanging the asphalt edge) and scattered groves. */
-export function placeTrees(c: Canvas, line: Polyline, profile: RoadProfile, gsd: number, rng: Rng): Tree[] {
+export function placeTrees(width: number, height: number, line: Polyline, profile: RoadProfile, gsd: number, rng: Rng): Tree[] {
   const out: Tree[] = [];
   const rows = fbm(Math.floor(rng.next() * 1e9), 120 / gsd, 2);
   const tree = (cx: number, cy: number, rM: number): Tree => ({
@@ -118,10 +118,10 @@ export function placeTrees(c: Canvas, line: Polyline, profile: RoadProfile, gsd:
       out.push(tree(x, y, rM));
     }
   }
-  const groves = Math.round((c.width * c.height * gsd * gsd) / 6000);
+  const groves = Math.round((width * height * gsd * gsd) / 6000);
   for (let g = 0; g < groves; g++) {
-    const gx = rng.uniform(0, c.width);
-    const gy = rng.uniform(0, c.height);
+    const gx = rng.uniform(0, width);
+    const gy = rng.uniform(0, height);
     const n = rng.int(1, 7);
     for (let i = 0; i < n; i++) {
       const x = gx + rng.normal(0, 6 / gsd);

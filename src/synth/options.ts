@@ -1,6 +1,6 @@
 import { SatcountError } from '../types.js';
 
-export type RoadShape = 'straight' | 'curved' | 'hairpin';
+export type RoadShape = 'straight' | 'curved' | 'hairpin' | 'mountain';
 export type OtherDirection = 'empty' | 'sparse' | 'jam';
 export type SynthBands = 'rgb' | 'rgbn16';
 export type DriveSide = 'right' | 'left';
@@ -34,6 +34,9 @@ export interface SynthOptions {
 
 export type ResolvedSynthOptions = Required<Omit<SynthOptions, 'crs'>> & { crs: string | null };
 
+/** 200 MP of 8-bit RGB is 600 MB: a 20 km road at 0.3 m (70,000 × 1,500 px) is 105 MP. */
+const MAX_PIXELS = 200e6;
+
 /** Medyka, on the Poland-Ukraine border, known for its truck queues. */
 const DEFAULT_CENTER: [number, number] = [22.951, 49.8];
 
@@ -65,14 +68,15 @@ export function resolveSynthOptions(opts: SynthOptions): ResolvedSynthOptions {
   if (!Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width < 64 || o.height < 64) {
     fail(`--size must be at least 64x64 pixels, got ${o.width}x${o.height}`);
   }
-  if (o.width * o.height > 50e6) fail(`--size ${o.width}x${o.height} is over 50 megapixels (scenes render in memory)`);
+  // Strips bound the rendering; the finished image (3 or 8 bytes a pixel) is what stays in memory.
+  if (o.width * o.height > MAX_PIXELS) fail(`--size ${o.width}x${o.height} is over ${MAX_PIXELS / 1e6} megapixels (the finished image is held in memory)`);
   if (!Number.isInteger(o.lanes) || o.lanes < 1 || o.lanes > 4) fail(`--lanes must be 1 to 4 per direction, got ${o.lanes}`);
   if (!(o.queueLength >= 0)) fail(`--queue-length must be >= 0 metres, got ${o.queueLength}`);
   if (!(o.hidden >= 0 && o.hidden <= 0.8)) fail(`--hidden must be a fraction from 0 to 0.8, got ${o.hidden}`);
   const [lon, lat] = o.center;
   if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 80)) fail(`--center must be lon,lat within ±180, ±80, got ${o.center}`);
   if (o.crs !== null && !/^EPSG:\d+$/i.test(o.crs)) fail(`--crs must look like EPSG:32634, got ${o.crs}`);
-  oneOf('--road', o.road, ['straight', 'curved', 'hairpin']);
+  oneOf('--road', o.road, ['straight', 'curved', 'hairpin', 'mountain']);
   oneOf('--other-direction', o.otherDirection, ['empty', 'sparse', 'jam']);
   oneOf('--bands', o.bands, ['rgb', 'rgbn16']);
   oneOf('--drive-side', o.driveSide, ['right', 'left']);
@@ -89,9 +93,9 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 /** Parses `--size WxH` (e.g. "2000x1000"). */
-export function parseSize(text: string): { width: number; height: number } {
+export function parseSize(text: string, flag = '--size'): { width: number; height: number } {
   const m = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new SatcountError(`synth: --size must look like 2000x1000, got ${text}`);
+  if (!m || Number(m[1]) === 0 || Number(m[2]) === 0) throw new SatcountError(`synth: ${flag} must look like ${flag === '--size' ? '2000x1000' : '3x1'}, got ${text}`);
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 

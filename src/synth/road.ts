@@ -5,10 +5,11 @@ import type { Rng } from '../random/prng.js';
 
 /**
  * Generates the road centre line for a scene, clipped to the image: a straight road across the
- * long side, a gentle S-curve, or a hairpin (up, a 180-degree turn, back down).
+ * long side, a gentle S-curve, a hairpin (up, a 180-degree turn, back down), or a mountain road
+ * winding in tight bends along the long side.
  * `minRadius` keeps hairpin legs apart (pixels).
  */
-export function roadLine(shape: RoadShape, width: number, height: number, minRadius: number, rng: Rng): Polyline {
+export function roadLine(shape: RoadShape, width: number, height: number, minRadius: number, gsd: number, rng: Rng): Polyline {
   const along = width >= height;
   const long = Math.max(width, height);
   const short = Math.min(width, height);
@@ -25,6 +26,16 @@ export function roadLine(shape: RoadShape, width: number, height: number, minRad
   } else if (shape === 'curved') {
     const amp = rng.uniform(0.18, 0.24) * short;
     const period = rng.uniform(1.0, 1.3) * long;
+    const phase = rng.uniform(0, 2 * Math.PI);
+    for (let u = -step * 4; u <= long + step * 4; u += step) {
+      raw.push([u, short / 2 + amp * Math.sin((2 * Math.PI * u) / period + phase)]);
+    }
+  } else if (shape === 'mountain') {
+    // Bends as tight as a mountain road's (radius ≥ minRadius, ~40 m at 0.3 m) winding along the
+    // long side: a sine's tightest radius is period² / (4π² · amp).
+    const amp = rng.uniform(0.26, 0.32) * short;
+    const radius = Math.max(minRadius, 40 / gsd);
+    const period = 2 * Math.PI * Math.sqrt(amp * radius);
     const phase = rng.uniform(0, 2 * Math.PI);
     for (let u = -step * 4; u <= long + step * 4; u += step) {
       raw.push([u, short / 2 + amp * Math.sin((2 * Math.PI * u) / period + phase)]);
@@ -79,6 +90,18 @@ function borderCut(out: PixelPoint, inn: PixelPoint, w: number, h: number): Pixe
   }
   const clamp = (v: number, m: number) => Math.max(0, Math.min(m, v));
   return [clamp(out[0] + (inn[0] - out[0]) * hi, w), clamp(out[1] + (inn[1] - out[1]) * hi, h)];
+}
+
+/** The polyline with extra vertices so no segment is longer than `maxStep` (same units). */
+export function densify(points: readonly PixelPoint[], maxStep: number): PixelPoint[] {
+  const out: PixelPoint[] = points.slice(0, 1);
+  for (let i = 1; i < points.length; i++) {
+    const [ax, ay] = points[i - 1];
+    const [bx, by] = points[i];
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / maxStep));
+    for (let k = 1; k <= steps; k++) out.push([ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps]);
+  }
+  return out;
 }
 
 /** Douglas-Peucker simplification: drops points within `tolerance` pixels of the simplified line. */

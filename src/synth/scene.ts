@@ -1,14 +1,16 @@
 import { SatcountError, type Direction, type GeoTransform, type LonLat, type PixelBox, type PixelPoint } from '../types.js';
-import { Canvas } from './canvas.js';
+import { Canvas, type Window } from './canvas.js';
 import { sceneGeoref } from './georef.js';
 import { paintGround, paintRoad, roadField } from './ground.js';
-import { measureHidden, paintHidden, planHidden, type HiddenStretch } from './hidden.js';
+import { HiddenProbe, paintHidden, planHidden, type HiddenStretch } from './hidden.js';
 import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, placeBuildings, placeTrees } from './objects.js';
 import { applyOptics, type SceneRaster } from './optics.js';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
 import { createRng, hash2 } from '../random/prng.js';
-import { roadLine } from './road.js';
+import { densify, roadLine } from './road.js';
 import { pickSun } from './sun.js';
+import type { SceneTile } from './tiles.js';
+import { paintValleyShadows, planValleyShadows } from './terrain.js';
 import { jammedDirection, placeTraffic, roadProfile, type PlacedVehicle, type VehicleClass } from './traffic.js';
 import { footprint, footprintBox, occludedFraction, paintVehicle, paintVehicleShadow } from './vehicles.js';
 
@@ -67,6 +69,8 @@ export interface SceneTruth {
   queues: TruthQueue[];
   hidden: HiddenStretch[];
   counts: { total: number; visible: number; by_class: Record<VehicleClass, number>; by_direction: Record<Direction, number> };
+  /** When delivered as tiles: each tile's file (beside the VRT) and place in the scene's pixel grid. */
+  tiles?: SceneTile[];
 }
 
 /** RFC 7946 FeatureCollection holding the road centre line. */
@@ -87,6 +91,9 @@ export interface RenderedScene {
   road: RoadGeoJson;
 }
 
+/** Longest segment of the written road line, metres: lon/lat- and grid-straight differ by < 1 mm over it. */
+const ROAD_FILE_STEP_M = 100;
+
 /**
  * Renders a synthetic satellite scene of a road with a queue, and its exact truth. Deterministic:
  * the same options (seed included) give the same pixels and truth.
@@ -94,14 +101,14 @@ export interface RenderedScene {
  * @example
  * const { raster, truth } = await renderScene({ seed: 7, width: 1200, height: 600, queueLength: 300 });
  */
-export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
+export async function renderScene(opts: SynthOptions, render: { stripPx?: number } = {}): Promise<RenderedScene> {
   const o = resolveSynthOptions(opts);
   const { gsd, width, height } = o;
   const rng = createRng(o.seed);
   const seedOf = (k: number) => hash2(o.seed, k);
   const georef = sceneGeoref(o.center, gsd, width, height, o.crs);
   const profile = roadProfile(o.lanes, rng.fork(1));
-  const line = roadLine(o.road, width, height, (profile.halfWidth + profile.verge + 3) / gsd, rng.fork(2));
+  const line = roadLine(o.road, width, height, (profile.halfWidth + profile.verge + 3) / gsd, gsd, rng.fork(2));
   const roadLength = line.length * gsd;
   if (roadLength < 30) throw new SatcountError(`synth: --size ${width}x${height} leaves only ${roadLength.toFixed(0)} m of road`);
   const sun = pickSun(gsd, rng.fork(3));
@@ -111,26 +118,40 @@ export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
     .map((v) => ({ v, f: footprint(v, line, gsd) }))
     .filter(({ f }) => inside(f));
 
-  const canvas = new Canvas(width, height);
-  paintGround(canvas, gsd, seedOf(5));
-  paintRoad(canvas, roadField(width, height, line, (profile.halfWidth + profile.verge + 1) / gsd), profile, gsd, seedOf(6));
-  const buildings = placeBuildings(canvas, line, profile, gsd, rng.fork(7));
-  const trees = placeTrees(canvas, line, profile, gsd, rng.fork(8));
-  paintBuildingShadows(canvas, buildings, sun);
-  for (const { v, f } of placed) paintVehicleShadow(canvas, v, f, sun, gsd);
-  for (const { v, f } of placed) paintVehicle(canvas, v, f, gsd);
-  paintTreeShadows(canvas, trees, sun, gsd, seedOf(9));
-  paintBuildings(canvas, buildings, sun, rng.fork(10));
-  paintTrees(canvas, trees, sun, gsd, seedOf(9));
-
+  const buildings = placeBuildings(width, height, line, profile, gsd, rng.fork(7));
+  const trees = placeTrees(width, height, line, profile, gsd, rng.fork(8));
   const jam = placed.filter(({ v }) => v.direction === jammedDirection(o)).map(({ v }) => v);
   const [qa, qb] = extent(jam);
   const plans = o.hidden > 0 && jam.length > 0 ? planHidden(qa, qb, o.hidden) : [];
-  const nodata = paintHidden(canvas, line, gsd, plans, seedOf(11));
-  const hidden = measureHidden(canvas, nodata, line, gsd, plans);
+  const valleyShadows = o.road === 'mountain' ? planValleyShadows(width, height, gsd, rng.fork(13)) : [];
+  const probe = new HiddenProbe(line, gsd, plans, width, height);
+  const occluded = new Float32Array(placed.length);
+
+  // Strip by strip along the long side, each with a margin wide enough for shadows, tree crowns,
+  // vehicles straddling the cut and the optics' blur, so memory stays bounded whatever the size.
+  const raster = emptyRaster(width, height, o.bands);
+  for (const strip of strips(width, height, gsd, render.stripPx ?? STRIP_CORE_PX)) {
+    const canvas = new Canvas(width, height, strip.win);
+    paintGround(canvas, gsd, seedOf(5));
+    paintRoad(canvas, roadField(strip.win, line, (profile.halfWidth + profile.verge + 1) / gsd), profile, gsd, seedOf(6));
+    paintBuildingShadows(canvas, buildings, sun);
+    for (const { v, f } of placed) paintVehicleShadow(canvas, v, f, sun, gsd);
+    for (const { v, f } of placed) paintVehicle(canvas, v, f, gsd);
+    paintTreeShadows(canvas, trees, sun, gsd, seedOf(9));
+    paintBuildings(canvas, buildings, sun, rng.fork(10));
+    paintTrees(canvas, trees, sun, gsd, seedOf(9));
+    paintValleyShadows(canvas, valleyShadows);
+    const nodata = paintHidden(canvas, line, gsd, plans, seedOf(11));
+    probe.record(canvas, nodata, strip.core);
+    placed.forEach(({ f }, i) => {
+      if (f.cx >= strip.core.x0 && f.cx < strip.core.x1 && f.cy >= strip.core.y0 && f.cy < strip.core.y1) occluded[i] = occludedFraction(canvas, f);
+    });
+    copyCore(await applyOptics(canvas, o.bands, nodata, seedOf(12)), strip, raster);
+  }
+  const hidden = probe.stretches();
 
   const vehicles = placed
-    .map(({ v, f }) => ({ v, f, occluded: occludedFraction(canvas, f) }))
+    .map(({ v, f }, i) => ({ v, f, occluded: occluded[i] }))
     .sort((a, b) => (a.v.direction === b.v.direction ? a.v.s - b.v.s || a.v.lane - b.v.lane : a.v.direction === 'forward' ? -1 : 1))
     .map(({ v, f, occluded }, i): TruthVehicle => ({
       id: i + 1,
@@ -149,7 +170,6 @@ export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
       occluded_fraction: r2(occluded),
     }));
 
-  const raster = await applyOptics(canvas, o.bands, nodata, rng.fork(12));
   const truth: SceneTruth = {
     satcount_synth: 1,
     seed: o.seed,
@@ -176,11 +196,58 @@ export async function renderScene(opts: SynthOptions): Promise<RenderedScene> {
       {
         type: 'Feature',
         properties: { name: 'synthetic road', lanes_per_direction: o.lanes, drive_side: o.driveSide, queue_head: o.queueHead },
-        geometry: { type: 'LineString', coordinates: line.points.map((p) => lonLat(georef.pixelToLonLat(p))) },
+        // The image's road is straight between vertices in the projected grid, the file's in lon/lat
+        // (RFC 7946); over 10 km the two drift ~2 m apart, so the file gets a vertex every 100 m.
+        geometry: { type: 'LineString', coordinates: densify(line.points, ROAD_FILE_STEP_M / gsd).map((p) => lonLat(georef.pixelToLonLat(p))) },
       },
     ],
   };
   return { raster, georef: { epsg: georef.epsg, geoTransform: georef.geoTransform }, truth, road };
+}
+
+/** Strip cores along the long side, a multiple of 16 px (JPEG blocks line up across strips). */
+const STRIP_CORE_PX = 2048;
+/** Margin each side of a strip core, metres: the longest shadow or crown reaching into it. */
+const STRIP_MARGIN_M = 40;
+
+interface Strip {
+  win: Window;
+  core: { x0: number; y0: number; x1: number; y1: number };
+}
+
+function strips(width: number, height: number, gsd: number, corePx: number): Strip[] {
+  const along = width >= height;
+  const long = along ? width : height;
+  const margin = Math.ceil(STRIP_MARGIN_M / gsd / 16) * 16;
+  const out: Strip[] = [];
+  for (let a = 0; a < long; a += corePx) {
+    const b = Math.min(long, a + corePx);
+    const lo = Math.max(0, a - margin);
+    const hi = Math.min(long, b + margin);
+    out.push(
+      along
+        ? { win: { x0: lo, y0: 0, w: hi - lo, h: height }, core: { x0: a, y0: 0, x1: b, y1: height } }
+        : { win: { x0: 0, y0: lo, w: width, h: hi - lo }, core: { x0: 0, y0: a, x1: width, y1: b } },
+    );
+  }
+  return out;
+}
+
+function emptyRaster(width: number, height: number, bands: SynthOptions['bands']): SceneRaster {
+  const n = width * height;
+  return bands === 'rgbn16'
+    ? { width, height, bands: 4, dtype: 'uint16', nodata: 0, data: new Uint16Array(n * 4) }
+    : { width, height, bands: 3, dtype: 'uint8', nodata: 0, data: new Uint8Array(n * 3) };
+}
+
+/** Copies the strip's core out of its window raster into the scene raster. */
+function copyCore(part: SceneRaster, strip: Strip, into: SceneRaster): void {
+  const { win, core } = strip;
+  const b = into.bands;
+  for (let y = core.y0; y < core.y1; y++) {
+    const from = ((y - win.y0) * win.w + (core.x0 - win.x0)) * b;
+    into.data.set(part.data.subarray(from, from + (core.x1 - core.x0) * b), (y * into.width + core.x0) * b);
+  }
 }
 
 function extent(vs: PlacedVehicle[]): [number, number] {

@@ -83,8 +83,9 @@ export function occludedFraction(c: Canvas, f: Footprint): number {
   const [x0, y0, x1, y1] = shape.box;
   for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(c.height - 1, Math.ceil(y1)); y++) {
     for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(c.width - 1, Math.ceil(x1)); x++) {
-      if (shape.sdf(x + 0.5, y + 0.5) > 0) continue;
-      sum += c.cover[y * c.width + x];
+      const k = c.at(x, y);
+      if (k < 0 || shape.sdf(x + 0.5, y + 0.5) > 0) continue;
+      sum += c.cover[k];
       n++;
     }
   }

@@ -25,10 +25,12 @@ export function humanSummary(r: CountResult): string {
     .join(', ');
   const lines = [`${r.image.path}: ${plural(r.counts.total, 'vehicle')}${byClass ? ` (${byClass})` : ''} in ${plural(r.timing.tiles, 'tile')}, ${r.timing.total_s.toFixed(1)} s`];
   if (r.counts.by_direction) {
-    lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward})`);
+    lines.push(`on road: ${r.counts.on_road} (forward ${r.counts.by_direction.forward}, backward ${r.counts.by_direction.backward}${r.counts.verge ? `; ${r.counts.verge} outside the lanes, in no queue` : ''})`);
     for (const q of r.queues) {
       lines.push(
-        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${plural(q.lanes, 'lane')}, ${plural(q.vehicles_observed, 'vehicle')} seen, ~${q.vehicles_estimated} estimated`,
+        `queue ${q.direction}: ${km(q.length_m)} (chainage ${Math.round(q.start_m)}–${Math.round(q.end_m)} m), ${plural(q.lanes, 'lane')}, ${plural(q.vehicles_observed, 'vehicle')} seen, ~${q.vehicles_estimated} estimated${
+          q.vehicles_interval ? ` (corrected for the detector ~${q.vehicles_expected}, 95 % interval ${q.vehicles_interval[0]}–${q.vehicles_interval[1]})` : ''
+        }`,
       );
     }
     if (r.queues.length === 0) lines.push('no queue found');
@@ -38,8 +40,8 @@ export function humanSummary(r: CountResult): string {
 
 export function countCommand(signal: AbortSignal): Command {
   const cmd = new Command('count')
-    .description('detect and count vehicles in one image; with --road, also directions and queues')
-    .argument('<image>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd');
+    .description('detect and count vehicles in one image (or one mosaic of tiles); with --road, also directions and queues')
+    .argument('<images...>', 'GeoTIFF/COG (path or http(s) URL), or PNG/JPEG/TIFF with --gsd; several tiles, a folder of them or a GDAL .vrt count as one mosaic');
   addModelOptions(cmd);
   addRoadOptions(cmd);
   addAcquiredOptions(cmd);
@@ -55,10 +57,11 @@ Examples:
   $ satcount count scene.tif
   $ satcount count scene.tif --road border-road.geojson --queue-head end --out result.json --overlay result.png
   $ satcount count scene.tif --road border-road.geojson --report border.html
-  $ satcount count export.png --gsd 0.3 --json > result.json`,
+  $ satcount count export.png --gsd 0.3 --json > result.json
+  $ satcount count R1C1.tif R1C2.tif R1C3.tif --road osm-ways.geojson --road-ref "E 117"`,
   );
   return cmd.action(
-    action(async (image: string, flags: CountFlags) => {
+    action(async (image: string[], flags: CountFlags) => {
       const outputs = { ...countOutputsFrom(flags), command: commandLine(['satcount', ...process.argv.slice(2)]) };
       const options = { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), acquired: acquiredOptionsFrom(flags), force: flags.force };
       // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version

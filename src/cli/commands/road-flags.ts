@@ -4,6 +4,9 @@ import { SatcountError } from '../../types.js';
 export interface RoadFlags {
   road?: string;
   roadCrs?: string;
+  roadName?: string;
+  roadRef?: string;
+  occluded?: string;
   corridor?: number;
   driveSide?: 'right' | 'left';
   maxGap?: number;
@@ -37,6 +40,9 @@ export function roadOptionsFrom(flags: RoadFlags): { road?: RoadRunOptions } {
     road: {
       path: flags.road,
       crs: flags.roadCrs,
+      name: flags.roadName,
+      ref: flags.roadRef,
+      occluded: flags.occluded,
       corridor_m: flags.corridor ?? ROAD_DEFAULTS.corridor_m,
       driveSide: flags.driveSide,
       maxGap_m: flags.maxGap ?? ROAD_DEFAULTS.maxGap_m,
