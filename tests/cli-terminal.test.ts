@@ -62,7 +62,7 @@ describe('usage errors (item 17)', () => {
   for (const [args, line] of [
     [['count', 'x.tif', '--threshold', '2'], 'satcount: --threshold 2: expected a number from 0 to 1, got "2"'],
     [['count', 'x.tif', '--fore'], "satcount: unknown option '--fore' (Did you mean --force?)"],
-    [['count'], "satcount: missing required argument 'image'"],
+    [['count'], "satcount: missing required argument 'images'"],
     [['count', 'x.tif', '--drive-side', 'up'], 'satcount: --drive-side up: Allowed choices are right, left.'],
   ] as const) {
     it(`${args.join(' ')}: one satcount line, exit 2`, async () => {

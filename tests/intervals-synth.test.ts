@@ -39,7 +39,7 @@ describe('intervals on synth scenes', () => {
         const road = join(dir, `road-${seed}.geojson`);
         writeFileSync(road, JSON.stringify({ type: 'LineString', coordinates: truth.road.pixel }));
         const ctx = await prepareRoad({ ...ROAD_DEFAULTS, path: road, crs: 'pixel' }, source, 0.3);
-        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3, detector.info.tile_overlap)), {});
+        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3, detector.info.tile_overlap, detector.info.input_size)), {});
         const analysis = analyseRoad(ctx, run.detections, run.visibility, quality);
         const tq = truth.queues.find((q) => q.jammed)!;
         const q = analysis.queues.findIndex((x) => x.direction === tq.direction);
