@@ -130,3 +130,30 @@ describe('satcount series refuses', { timeout: 300_000 }, () => {
     expect(readdirSync(out).sort()).toEqual(['20260313T090000Z.json', 'series.csv', 'series.json', 'series.png']);
   });
 });
+
+describe('satcount series on a tiled delivery', { timeout: 300_000 }, () => {
+  const tiled = join(dir, 'tiled');
+
+  it('counts the tiles of one acquisition as one mosaic: one row, the same count as the whole scene', async () => {
+    mkdirSync(tiled);
+    const scene = await writeScene(join(tiled, 'scene.tif'), { seed: 12, queueLength: 300, width: 1600, height: 600 }, {
+      date: '2026-03-16T09:00:00Z',
+      tiles: { cols: 2, rows: 1, overlap: 64 },
+    });
+    const tiles = scene.paths.tiles!;
+    expect(tiles).toHaveLength(2);
+    const tiledRoad = join(tiled, 'scene.road.geojson');
+    const s = await satcount(['series', ...tiles, '--road', tiledRoad, '--out-dir', join(dir, 'tiled-out'), '--json', '--quiet'], { timeoutMs: 280_000 });
+    expect(s.stderr).toBe('');
+    expect(s.code).toBe(0);
+    const rows = (JSON.parse(s.stdout) as Series).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].images).toHaveLength(2);
+    expect(rows[0].warnings ?? []).toEqual([]);
+    const whole = await satcount(['count', ...tiles, '--road', tiledRoad, '--json', '--quiet'], { timeoutMs: 280_000 });
+    expect(whole.code).toBe(0);
+    expect(rows[0].vehicles).toBe(JSON.parse(whole.stdout).counts.total);
+    const truthQueue = scene.truth.queues.find((q) => q.jammed)!.length_m;
+    expect(Math.abs(rows[0].queues!.forward!.length_m - truthQueue) / truthQueue).toBeLessThan(0.03);
+  });
+});

@@ -112,18 +112,13 @@ export async function runSeries(o: SeriesOptions): Promise<Series> {
     }
     await rm(out, { force: true });
     try {
-      const warnings: string[] = [];
-      if (paths.length > 1) {
-        warnings.push(`${paths.length} images share the acquisition time ${acq.acquired}; only ${paths[0]} was counted (mosaics of several tiles are not supported yet)`);
-        o.logger.warn(warnings[0]);
-      }
-      const run = await runCount(paths[0], { ...o.run, detector });
+      // The tiles of one acquisition are one mosaic: one count, queues continuous across tile edges.
+      const run = await runCount(paths, { ...o.run, detector });
       try {
         const r = run.result;
         const result: SeriesResult = {
           ...r,
           image: { ...r.image, acquired: acq.acquired, acquired_from: acq.images[0].acquired_from },
-          warnings: [...r.warnings, ...warnings],
           series: { key },
         };
         await writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n');
