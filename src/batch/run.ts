@@ -9,6 +9,7 @@ import { batchFiles, OUTPUTS, writeOutputs, type OutputKey, type OutputKind, typ
 import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { failureMessage, isModelProblem } from './failure.js';
 import { resultSettings, runKey } from './key.js';
 import { batchReportHtml } from './report.js';
 import { outputStems } from './names.js';
@@ -65,16 +66,6 @@ async function upToDate(files: Record<OutputKey, string>, key: string, outputs: 
   return r;
 }
 
-/** One line naming the image, whatever the error looked like. */
-function failureMessage(image: string, e: unknown, describe: (e: SatcountError) => string = (x) => x.message): string {
-  const raw = e instanceof SatcountError ? describe(e) : `internal error: ${(e as Error)?.message ?? e}`;
-  const line = raw.split('\n')[0];
-  return line.includes(image) || line.includes(basename(image)) ? line : `${image}: ${line}`;
-}
-
-/** Errors that would fail every image alike: stop the batch rather than fail each row. */
-const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode === 3;
-
 /**
  * Counts every input, writing one result per image as it finishes, so a killed run keeps what it
  * finished and a restart does only the rest. One failing image becomes an error row; the rest go on.
@@ -122,7 +113,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || isModelProblem(e)) throw e;
-      const message = failureMessage(image, e, o.describeError);
+      const message = failureMessage([image], e, o.describeError);
       o.logger.debug({ image, err: e }, message);
       return failedRow(image, message);
     }

@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
+import { failureMessage, isModelProblem } from '../batch/failure.js';
 import { resultSettings, runKey } from '../batch/key.js';
 import { prepareOutputs } from '../batch/outdir.js';
 import { shardInputs } from '../batch/inputs.js';
@@ -76,14 +77,6 @@ export async function datedInputs(inputs: string[], opts: AcquiredOptions): Prom
   }
   return found.map((f) => ({ path: f.path, acquired: f.acquired!, acquired_from: f.acquired_from! }));
 }
-
-function failureMessage(images: string[], e: unknown, describe: (e: SatcountError) => string = (x) => x.message): string {
-  const raw = e instanceof SatcountError ? describe(e) : `internal error: ${(e as Error)?.message ?? e}`;
-  const line = raw.split('\n')[0];
-  return images.some((i) => line.includes(i) || line.includes(basename(i))) ? line : `${images[0]}: ${line}`;
-}
-
-const isModelProblem = (e: unknown) => e instanceof SatcountError && e.exitCode === 3;
 
 /**
  * Counts each acquisition of a road, in time order, and writes series.json, series.csv and
