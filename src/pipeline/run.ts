@@ -1,6 +1,6 @@
 import type { AcquiredOptions } from '../raster/acquired.js';
 import { openImages } from '../raster/mosaic.js';
-import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
+import { canopyWarning, countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
 import type { QualityEntry } from '../types.js';
 import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
@@ -131,6 +131,12 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
     const run = await detectScene(source, detector, gsd, tiles, opts);
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
+    // Found only once the corridor is read: said then, once, like the warnings above.
+    const canopy = road && analysis ? canopyWarning(road.opts.path, analysis.hidden) : null;
+    if (canopy) {
+      opts.logger?.warn(canopy);
+      warnings.push(canopy);
+    }
     const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, size), t0);
     Object.assign(result.image, acquisition);
     result.warnings = warnings;
