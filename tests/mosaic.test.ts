@@ -125,6 +125,19 @@ describe('mosaics as batch and check entries', () => {
     expect(again.map((r) => r.status)).toEqual(['skipped', 'ok', 'skipped']);
   });
 
+  it('batch fails only the row of a VRT naming a missing file (exit 4, one line naming both)', async () => {
+    const inDir = join(dir, 'batch-broken');
+    mkdirSync(inDir);
+    copyFileSync(join(dir, 'whole.tif'), join(inDir, 'whole.tif'));
+    writeFileSync(join(inDir, 'broken.vrt'), sceneVrt({ width: W, height: H, bands: 3, dtype: 'uint8', epsg: 32633, geoTransform: UTM33_GT, nodata: 0 }, [{ ...tiles[0], file: join(inDir, 'gone.tif') }]));
+    const r = await satcount(['batch', inDir, '--out-dir', join(dir, 'batch-broken-out'), '--model', BLOB_MODEL, '--quiet', '--json']);
+    expect(r.code).toBe(4);
+    const rows = JSON.parse(r.stdout).rows as { image: string; status: string; error: string | null }[];
+    expect(rows.map((x) => x.status)).toEqual(['failed', 'ok']);
+    expect(rows[0].error).toMatch(/broken\.vrt: names .*gone\.tif, which does not exist/);
+    expect(r.stderr.trim().split('\n')).toEqual([`satcount: ${rows[0].error}`]);
+  });
+
   it('check counts "images" and a VRT as one mosaic each, and refuses an empty list with exit 2', async () => {
     const spec = join(dir, 'check.json');
     const names = tiles.map((t) => t.file.slice(dir.length + 1));
