@@ -66,21 +66,28 @@ export class VisibilityGrid {
         const mx0 = Math.floor((c * this.cell - tile.window.x) * tile.scale);
         const my0 = Math.floor((r * this.cell - tile.window.y) * tile.scale);
         let sum = 0;
-        const rgbSum = [0, 0, 0];
+        let sr = 0;
+        let sg = 0;
+        let sb = 0;
         let n = 0;
         for (let my = Math.max(0, my0); my < Math.min(rgb.height, my0 + span); my += step) {
           for (let mx = Math.max(0, mx0); mx < Math.min(rgb.width, mx0 + span); mx += step) {
             const i = my * rgb.width + mx;
             if (rgb.valid && !rgb.valid[i]) continue;
-            sum += Math.min(rgb.data[i * 3], rgb.data[i * 3 + 1], rgb.data[i * 3 + 2]);
-            for (let ch = 0; ch < 3; ch++) rgbSum[ch] += rgb.data[i * 3 + ch];
+            const red = rgb.data[i * 3];
+            const green = rgb.data[i * 3 + 1];
+            const blue = rgb.data[i * 3 + 2];
+            sum += Math.min(red, green, blue);
+            sr += red;
+            sg += green;
+            sb += blue;
             n++;
           }
         }
         if (n > 0) {
           this.cells[r * this.cols + c] = Math.min(255, 1 + Math.round(sum / n));
-          const lead = (rgbSum[1] - Math.max(rgbSum[0], rgbSum[2])) / n;
-          this.leaves[r * this.cols + c] = lead >= CANOPY_MIN_GREEN_LEVELS && lead >= CANOPY_MIN_GREEN_SHARE * (rgbSum[1] / n) ? 1 : 0;
+          const lead = (sg - Math.max(sr, sb)) / n;
+          this.leaves[r * this.cols + c] = lead >= CANOPY_MIN_GREEN_LEVELS && lead >= (CANOPY_MIN_GREEN_SHARE * sg) / n ? 1 : 0;
         }
       }
     }
@@ -89,17 +96,17 @@ export class VisibilityGrid {
   }
 
   /**
-   * Cells inside a patch at least `sideMetres` wide where `share` of the cells pass `test`: a
-   * summed-area table counts passing cells in the square around each passing cell.
+   * Cells inside a patch at least `sideMetres` wide where `share` of the cells are flagged (1): a
+   * summed-area table counts flagged cells in the square around each flagged cell.
    */
-  private patchMask(test: (i: number) => boolean, sideMetres: number, share: number): Uint8Array {
+  private patchMask(flags: Uint8Array, sideMetres: number, share: number): Uint8Array {
     const { cols, rows } = this;
     const w = cols + 1;
     const sat = new Uint32Array(w * (rows + 1));
     for (let r = 0; r < rows; r++) {
       let rowSum = 0;
       for (let c = 0; c < cols; c++) {
-        rowSum += test(r * cols + c) ? 1 : 0;
+        rowSum += flags[r * cols + c];
         sat[(r + 1) * w + c + 1] = sat[r * w + c + 1] + rowSum;
       }
     }
@@ -107,7 +114,7 @@ export class VisibilityGrid {
     const mask = new Uint8Array(cols * rows);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        if (!test(r * cols + c)) continue;
+        if (!flags[r * cols + c]) continue;
         const ra = Math.max(0, r - half);
         const rb = Math.min(rows, r + half + 1);
         const ca = Math.max(0, c - half);
@@ -125,10 +132,10 @@ export class VisibilityGrid {
     if (!(x >= 0 && y >= 0 && x < this.width && y < this.height)) return 'image-edge';
     const i = Math.floor(y / this.cell) * this.cols + Math.floor(x / this.cell);
     if (this.cells[i] === 0) return 'nodata';
-    this.cloud ??= this.patchMask((k) => this.cells[k] > CLOUD_MIN_CHANNEL, CLOUD_SIDE_M, CLOUD_SHARE);
+    this.cloud ??= this.patchMask(this.cells.map((v) => (v > CLOUD_MIN_CHANNEL ? 1 : 0)), CLOUD_SIDE_M, CLOUD_SHARE);
     if (this.cloud[i]) return 'cloud';
     // Leaves over the whole square: what lies under them (a queue) cannot be seen.
-    this.canopy ??= this.patchMask((k) => this.leaves[k] === 1, CANOPY_SIDE_M, CLOUD_SHARE);
+    this.canopy ??= this.patchMask(this.leaves, CANOPY_SIDE_M, CLOUD_SHARE);
     return this.canopy[i] ? 'canopy' : true;
   }
 }
