@@ -149,9 +149,15 @@ describe('satcount count: bad input', () => {
     const matched = centres(b).filter(([x, y]) => centres(a).some(([u, v]) => Math.hypot(x - u, y - v) < 1.5));
     expect(matched.length).toBeGreaterThanOrEqual(b.counts.total * 0.97);
 
-    // Along a road, smaller tiles infer fewer pixels outside the corridor.
-    const road = await satcount(['count', fixture, '--road', join(ROOT, 'fixtures', 'border-queue.road.geojson'), '--json', '--quiet']);
-    expect(JSON.parse(road.stdout).params.tile_size).toEqual([512, 512]);
+    // Along a road, tiles follow the corridor: fewer pixels inferred outside it, the same vehicles on the road.
+    const roadFile = join(ROOT, 'fixtures', 'border-queue.road.geojson');
+    const road = JSON.parse((await satcount(['count', fixture, '--road', roadFile, '--json', '--quiet'])).stdout);
+    const gridded = JSON.parse((await satcount(['count', fixture, '--road', roadFile, '--tile-size', '512', '--json', '--quiet'])).stdout);
+    expect(road.params.tiling).toBe('road');
+    expect(gridded.params.tiling).toBe('grid');
+    expect(gridded.params.tile_size).toEqual([512, 512]);
+    expect(road.counts.on_road).toBeGreaterThan(100);
+    expect(Math.abs(road.counts.on_road - gridded.counts.on_road)).toBeLessThanOrEqual(Math.ceil(gridded.counts.on_road * 0.02));
 
     const odd = await satcount(['count', tif, '--tile-size', '500', '--quiet']);
     expect(odd.code).toBe(2);

@@ -23,7 +23,8 @@ export interface CountOptions extends ModelChoice {
   force?: boolean;
   /**
    * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
-   * default SCENE_TILE_SIZE, or CORRIDOR_TILE_SIZE along a road. A fixed-input model takes only its own.
+   * default SCENE_TILE_SIZE; along a road, tiles that follow the corridor (roadTiles) unless this
+   * is given. A fixed-input model takes only its own.
    */
   tileSize?: number;
   logger?: Logger;

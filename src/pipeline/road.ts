@@ -1,9 +1,10 @@
 import type { RasterSource } from '../raster/types.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
-  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
+  queueEstimate, tilesMeetingCorridor, cellsAlongCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
-import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
+import { corridorCell, planCorridorTiles } from '../tiling/corridor.js';
+import type { Detection, Direction, ModelInfo, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
 
 export interface RoadRunOptions {
@@ -101,6 +102,17 @@ export function resolveRoadSettings(opts: RoadRunOptions, file: RoadFileSettings
 export function corridorTiles(ctx: RoadContext, tiles: Tile[]): Tile[] {
   const meets = tilesMeetingCorridor(ctx.model, tiles.map((t) => t.core), ctx.corridorPx);
   return tiles.filter((_, i) => meets[i]);
+}
+
+/**
+ * Tiles that follow the corridor (tiling/corridor.ts), for a model that takes any tile size:
+ * every point of the corridor lies in one of their cores, and they infer ~⅓ of the pixels that
+ * grid tiles meeting it do.
+ */
+export function roadTiles(ctx: RoadContext, width: number, height: number, model: ModelInfo & { size_multiple: number }, overlap: number): Tile[] {
+  const cell = corridorCell(ctx.gsd, model.gsd_m, model.size_multiple);
+  const along = cellsAlongCorridor(ctx.model.parts.map((p) => p.pixel), Math.ceil(width / cell.src), Math.ceil(height / cell.src), cell.src, ctx.corridorPx);
+  return planCorridorTiles({ width, height, cell, overlap, along });
 }
 
 /** Places detections on the road (mutating their `road` field) and finds queues and the profile. */
