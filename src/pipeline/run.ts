@@ -1,5 +1,6 @@
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
 import { openImages } from '../raster/mosaic.js';
+import { workerReads } from '../raster/worker-reads.js';
 import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
 import type { QualityEntry, Tile } from '../types.js';
 import type { RasterSource } from '../raster/types.js';
@@ -98,6 +99,9 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
   };
 }
 
+/** Fewer tiles than this are read on the main thread: a worker takes ~0.1 s of CPU to start. */
+const WORKER_MIN_TILES = 4;
+
 interface Tiling {
   /** `road`: tiles follow the corridor (roadTiles); `grid`: the scene's grid, or its tiles that meet the corridor. */
   kind: 'grid' | 'road';
@@ -162,7 +166,9 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
           ? `reading ${tiles.length} of ${tiling.of} tiles (only the road corridor)`
           : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
     );
-    const run = await detectScene(source, detector, gsd, tiles, opts);
+    const inputs = typeof image === 'string' ? [image] : image;
+    const reads = tiles.length >= WORKER_MIN_TILES ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands }, source) : null;
+    const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads }).finally(() => reads?.close());
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
     const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, tiling), t0);

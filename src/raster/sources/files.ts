@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { fromFile, GeoTIFF } from 'geotiff';
 import { HttpRangeSource } from './http.js';
+import { isUrl } from './url.js';
 
-export function isUrl(pathOrUrl: string): boolean {
-  return /^https?:\/\//i.test(pathOrUrl);
-}
+export { isUrl } from './url.js';
 
 /** Byte size of a local file, or null for URLs. */
 export async function fileSize(pathOrUrl: string): Promise<number | null> {

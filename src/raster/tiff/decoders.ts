@@ -24,7 +24,45 @@ function declaredBlockBytes(p: BaseDecoder['parameters']): number {
   return bytes;
 }
 
-class ZlibDeflateDecoder extends BaseDecoder {
+/**
+ * Undoes horizontal differencing (predictor 2) on 8-bit samples in one pass per row: geotiff's
+ * general predictor loop ran at ~160 MB/s on a corridor's blocks, about as long as inflating them.
+ * Other predictors and sample sizes go through geotiff's.
+ */
+/** Three running sums in registers: ~1.7× the general loop on RGB rows. */
+function unpredictRgbRow(bytes: Uint8Array, start: number, end: number): void {
+  let r = bytes[start];
+  let g = bytes[start + 1];
+  let b = bytes[start + 2];
+  for (let i = start + 3; i < end; i += 3) {
+    r = (r + bytes[i]) & 0xff;
+    g = (g + bytes[i + 1]) & 0xff;
+    b = (b + bytes[i + 2]) & 0xff;
+    bytes[i] = r;
+    bytes[i + 1] = g;
+    bytes[i + 2] = b;
+  }
+}
+
+abstract class FastPredictorDecoder extends BaseDecoder {
+  override async decode(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    const p = this.parameters;
+    const bits = typeof p.bitsPerSample === 'number' ? [p.bitsPerSample] : Array.from(p.bitsPerSample ?? []);
+    if (p.predictor !== 2 || bits.length === 0 || bits.some((b) => b !== 8)) return super.decode(buffer);
+    const decoded = await this.decodeBlock(buffer);
+    const stride = p.planarConfiguration === 2 ? 1 : bits.length;
+    const rowBytes = p.tileWidth * stride;
+    const bytes = new Uint8Array(decoded);
+    // A strip cut short at the image's end holds fewer rows than tileHeight.
+    for (let start = 0; start + rowBytes <= bytes.length && start < p.tileHeight * rowBytes; start += rowBytes) {
+      if (stride === 3) unpredictRgbRow(bytes, start, start + rowBytes);
+      else for (let i = start + stride, end = start + rowBytes; i < end; i++) bytes[i] += bytes[i - stride];
+    }
+    return decoded;
+  }
+}
+
+class ZlibDeflateDecoder extends FastPredictorDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
     const max = declaredBlockBytes(this.parameters);
     let out: Buffer;
@@ -40,7 +78,7 @@ class ZlibDeflateDecoder extends BaseDecoder {
 }
 
 /** geotiff's LZW decoder runs ~4 MB/s here; see lzw.ts. */
-class FastLzwDecoder extends BaseDecoder {
+class FastLzwDecoder extends FastPredictorDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
     const out = lzwDecode(new Uint8Array(buffer), declaredBlockBytes(this.parameters));
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
