@@ -1,6 +1,5 @@
 import { inflateSync } from 'node:zlib';
 import { addDecoder, BaseDecoder } from 'geotiff';
-import sharp from 'sharp';
 import { lzwDecode } from './lzw.js';
 
 /**
@@ -62,18 +61,23 @@ abstract class FastPredictorDecoder extends BaseDecoder {
   }
 }
 
+const INFLATE_CHUNK_MAX = 16 * 1024 ** 2;
+
 class ZlibDeflateDecoder extends FastPredictorDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
     const max = declaredBlockBytes(this.parameters);
     let out: Buffer;
     try {
-      out = inflateSync(new Uint8Array(buffer), { maxOutputLength: max });
+      // Inflating into one output chunk of the declared size (not 16 KB chunks joined after)
+      // runs ~1.7× faster on 768 KB blocks; chunks stop at 16 MiB so a bomb cannot pre-allocate.
+      out = inflateSync(new Uint8Array(buffer), { maxOutputLength: max, chunkSize: Math.min(max, INFLATE_CHUNK_MAX) });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`a DEFLATE block inflates past its declared ${max} bytes`);
       throw e;
     }
-    // A fresh ArrayBuffer of exactly the decoded size: geotiff views it from offset 0.
-    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+    // An ArrayBuffer of exactly the decoded size: geotiff views it from offset 0. Large outputs
+    // already have their own; small ones may sit in Node's shared pool and are copied out.
+    return out.byteOffset === 0 && out.buffer.byteLength === out.byteLength ? out.buffer : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   }
 }
 
@@ -94,6 +98,8 @@ class SharpWebpDecoder extends BaseDecoder {
   override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
     const spp = this.parameters.samplesPerPixel ?? 3;
     if (spp !== 3 && spp !== 4) throw new Error(`WebP tiles hold 3 or 4 bands; this image declares ${spp}`);
+    // libvips loads with the first WebP tile: other files never need it (start-up).
+    const { default: sharp } = await import('sharp');
     const image = sharp(new Uint8Array(buffer), { limitInputPixels: MAX_BLOCK_BYTES });
     const { data, info } = await (spp === 4 ? image.ensureAlpha() : image.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
     if (info.width !== this.parameters.tileWidth || info.height !== this.parameters.tileHeight) {
