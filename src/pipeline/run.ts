@@ -167,7 +167,7 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
           : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
     );
     const inputs = typeof image === 'string' ? [image] : image;
-    const reads = tiles.length >= WORKER_MIN_TILES ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands }, source) : null;
+    const reads = tiles.length >= WORKER_MIN_TILES ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels }, source) : null;
     const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads }).finally(() => reads?.close());
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;

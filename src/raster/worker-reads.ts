@@ -29,9 +29,9 @@ const WORKER = new URL('./read-worker.js', import.meta.url);
  * again by `source`, which then fails with its own error (one line, exit code) or succeeds.
  * Null where no worker applies: remote images, or no built worker script (tests run the sources).
  */
-export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, 'gsd' | 'bands'>, source: RasterSource): WindowReads | null {
+export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels'>, source: RasterSource): WindowReads | null {
   if (inputs.some(isUrl) || !existsSync(fileURLToPath(WORKER))) return null;
-  const worker = new Worker(WORKER, { workerData: { inputs: [...inputs], opts: { gsd: opts.gsd, bands: opts.bands } } });
+  const worker = new Worker(WORKER, { workerData: { inputs: [...inputs], opts: { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels } } });
   // Reads still wanted keep the process alive; an idle worker does not.
   worker.unref();
   const pending = new Map<number, (reply: ReadReply) => void>();
