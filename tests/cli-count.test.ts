@@ -167,6 +167,15 @@ describe('satcount count: bad input', () => {
     expect(oneLine(fixed.stderr)).toEqual([expect.stringMatching(/--tile-size 512: the model's input is fixed at 256x256/)]);
   });
 
+  it('refuses a window beyond --max-megapixels in a many-tile count too (reads in the worker): one line, exit 2, no output', async () => {
+    const out = join(dir, 'mp.json');
+    const fixture = join(ROOT, 'fixtures', 'border-queue.tif');
+    const r = await satcount(['count', fixture, '--tile-size', '320', '--max-megapixels', '0.05', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/window is beyond --max-megapixels 0.05$/)]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {
     const out = join(dir, 'new', 'deeper', 'r.json');
     mkdirSync(join(dir, 'new'), { recursive: true });
