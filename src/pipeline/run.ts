@@ -99,8 +99,8 @@ function applyRoad(result: CountResult, ctx: RoadContext, a: RoadAnalysis): void
   };
 }
 
-/** Fewer tiles than this are read on the main thread: a worker takes ~0.1 s of CPU to start. */
-const WORKER_MIN_TILES = 4;
+/** Images under this many pixels (4 tiles of 512²) are read on the main thread: a worker takes ~0.1 s of CPU to start. */
+const WORKER_MIN_PIXELS = 4 * 512 * 512;
 
 interface Tiling {
   /** `road`: tiles follow the corridor (roadTiles); `grid`: the scene's grid, or its tiles that meet the corridor. */
@@ -131,9 +131,13 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
   const t0 = performance.now();
   checkRunOptions(opts);
   // Several images, a folder or a VRT are one mosaic: one count, one road, queues across image edges.
-  const source = await openImages(typeof image === 'string' ? [image] : image, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+  const inputs = typeof image === 'string' ? [image] : image;
+  const source = await openImages(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+  // Started before the model loads, so the worker's start and its opening of the images overlap that.
+  const reads = source.info.width * source.info.height >= WORKER_MIN_PIXELS ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels }, source) : null;
   let detector: Detector | undefined;
   const close = async () => {
+    await reads?.close();
     await source.close();
     if (detector && !opts.detector) await detector.close();
   };
@@ -166,9 +170,8 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
           ? `reading ${tiles.length} of ${tiling.of} tiles (only the road corridor)`
           : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
     );
-    const inputs = typeof image === 'string' ? [image] : image;
-    const reads = tiles.length >= WORKER_MIN_TILES ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels }, source) : null;
-    const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads }).finally(() => reads?.close());
+    const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads });
+    await reads?.close();
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
     const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, tiling), t0);

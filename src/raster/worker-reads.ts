@@ -17,6 +17,7 @@ export type ReadReply = { id: number; rgb: RgbImage; error?: undefined } | { id:
 /** Reads windows of a source, off the main thread where it can. */
 export interface WindowReads {
   readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
+  /** Stops the worker; later reads go to the source. */
   close(): Promise<void>;
 }
 
@@ -62,6 +63,8 @@ export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, '
       return reply.error === undefined ? reply.rgb : source.readRgb(win, outW, outH);
     },
     async close() {
+      if (broken) return;
+      broken = true;
       worker.off('exit', failAll);
       await worker.terminate();
     },
