@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandInputs, shardInputs } from '../src/batch/inputs.js';
+import { batchInputs, expandInputs, shardInputs } from '../src/batch/inputs.js';
 import { outputStems } from '../src/batch/names.js';
 import { failedRow, makeSummary, mergeSummaries, summaryCsv, type SummaryRow } from '../src/batch/summary.js';
 
@@ -19,6 +19,28 @@ describe('batch inputs', () => {
     const found = await expandInputs([dir, join(dir, '*.tif')]);
     expect(found.map((p) => p.slice(dir.length + 1))).toEqual(['a.TIF', 'b.tif', 'sub/c.png']);
     await expect(expandInputs([join(dir, 'nothing-*.tif')])).rejects.toThrow(/nothing-\*\.tif: no such file/);
+  });
+
+  it('makes a VRT and a vendor tile group one entry each, never counting a tile twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'satcount-inputs-'));
+    mkdirSync(join(dir, 'delivery'));
+    mkdirSync(join(dir, 'vrt'));
+    for (const f of ['a.tif', 'delivery/P001_R1C1.TIF', 'delivery/P001_R1C2.TIF', 'delivery/P002_R1C1.TIF', 'vrt/x.tif', 'vrt/y.tif', 'vrt/z.tif']) writeFileSync(join(dir, f), '');
+    const source = (f: string) => `<ComplexSource><SourceFilename relativeToVRT="1">${f}</SourceFilename></ComplexSource>`;
+    writeFileSync(join(dir, 'vrt', 'xy.vrt'), `<VRTDataset rasterXSize="2" rasterYSize="1"><VRTRasterBand>${source('x.tif')}${source('y.tif')}</VRTRasterBand></VRTDataset>`);
+    const found = await batchInputs(await expandInputs([dir], { vrt: true }));
+    const rel = (p: string) => p.slice(dir.length + 1);
+    expect(found.map((f) => (typeof f === 'string' ? rel(f) : { label: rel(f.label), images: f.images.map(rel) }))).toEqual([
+      'a.tif',
+      // P002 has one tile: it is one image as it stands.
+      { label: 'delivery/P001_R*C*.TIF', images: ['delivery/P001_R1C1.TIF', 'delivery/P001_R1C2.TIF'] },
+      'delivery/P002_R1C1.TIF',
+      'vrt/xy.vrt',
+      'vrt/z.tif',
+    ]);
+    // Without { vrt: true } (series), the VRT is not an input and its images are.
+    expect((await expandInputs([join(dir, 'vrt')])).map(rel)).toEqual(['vrt/x.tif', 'vrt/y.tif', 'vrt/z.tif']);
+    expect(outputStems([join(dir, 'delivery/P001_R*C*.TIF')]).get(join(dir, 'delivery/P001_R*C*.TIF'))).toBe('P001');
   });
 
   it('splits inputs into disjoint shards that together hold every input', () => {

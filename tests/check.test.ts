@@ -22,10 +22,18 @@ describe('check spec', () => {
     expect(spec.cases[0].expect.total).toEqual({ value: 410 });
   });
 
+  it('takes "images" as one mosaic, named by its images', () => {
+    const spec = parseCheckSpec(JSON.stringify({ cases: [{ images: ['t/a_R1C1.tif', '/abs/a_R1C2.tif'], expect: { total: 10 } }] }), '/ci/check.json');
+    expect(spec.cases[0].image).toEqual(['/ci/t/a_R1C1.tif', '/abs/a_R1C2.tif']);
+    expect(spec.cases[0].name).toBe('t/a_R1C1.tif + /abs/a_R1C2.tif');
+  });
+
   it.each([
     ['not json', '{', /not JSON/],
     ['no cases', '{}', /non-empty "cases"/],
     ['no image', '{"cases":[{"expect":{"total":1}}]}', /image must be a path/],
+    ['both image and images', '{"cases":[{"image":"a.tif","images":["b.tif"],"expect":{"total":1}}]}', /has both "image" and "images"/],
+    ['empty images', '{"cases":[{"images":[],"expect":{"total":1}}]}', /images must be a non-empty array of paths/],
     ['empty expect', '{"cases":[{"image":"a.tif","expect":{}}]}', /at least one value/],
     ['bad tolerance', '{"cases":[{"image":"a.tif","expect":{"total":{"value":1,"rel":-1}}}]}', /rel must be a number/],
     ['unknown key', '{"cases":[{"image":"a.tif","expect":{"total":{"value":1,"tol":1}}}]}', /unknown key "tol"/],

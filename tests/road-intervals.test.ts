@@ -32,11 +32,31 @@ describe('quality at the image GSD', () => {
     expect(qualityAtGsd(quality, 0.8)!.recall).toBeCloseTo(at05.recall, 6);
     expect(qualityAtGsd(undefined, 0.3)).toBeNull();
     expect(qualityAtGsd([], 0.3)).toBeNull();
+    expect(at03.between_sets).toBe(0);
+  });
+
+  it('kinds of imagery that disagree widen the interval: a new image may be any of them', () => {
+    const set = (name: string, precision: number, recall: number): QualityEntry => ({ gsd_m: 0.3, class: 'car', precision, recall, n_truth: 1000, set: name });
+    // Satellite over-counts (correction 0.7), the aerial sets are near 1.
+    const sets = [set('satellite', 0.63, 0.9), set('packed', 0.95, 0.9), set('kit', 0.92, 0.9)];
+    const q = qualityAtGsd(sets, 0.3)!;
+    const corrections = [0.7, 0.95 / 0.9, 0.92 / 0.9];
+    const mean = corrections.reduce((s, v) => s + v, 0) / 3;
+    const sd = Math.sqrt(corrections.reduce((s, v) => s + (v - mean) ** 2, 0) / 2);
+    expect(q.between_sets).toBeCloseTo(sd / (q.precision / q.recall), 6);
+    const agreeing = qualityAtGsd([set('a', 0.85, 0.9), set('b', 0.85, 0.9), set('c', 0.85, 0.9)], 0.3)!;
+    expect(agreeing.between_sets).toBeCloseTo(0, 9);
+    const wide = countEstimate(1000, q).interval;
+    const narrow = countEstimate(1000, { ...q, between_sets: 0 }).interval;
+    expect(wide[1] - wide[0]).toBeGreaterThan(3 * (narrow[1] - narrow[0]));
+    // 1,000 detections of an image like the satellite set (truth 700) or like KIT (truth 1,022): both inside.
+    expect(wide[0]).toBeLessThanOrEqual(700);
+    expect(wide[1]).toBeGreaterThanOrEqual(1022);
   });
 });
 
 describe('intervals on simulated detection', () => {
-  const q: DetectionQuality = { gsd_m: 0.3, precision: 0.95, recall: 0.9, n_truth: 3000 };
+  const q: DetectionQuality = { gsd_m: 0.3, precision: 0.95, recall: 0.9, n_truth: 3000, between_sets: 0 };
 
   it('a count interval holds the truth about 95 % of the time', () => {
     const rng = createRng(3);

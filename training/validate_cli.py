@@ -68,11 +68,11 @@ def sets(data, labels_root, scratch):
     return out
 
 
-def run_set(cli, model, groups, gsd, classes=None):
-    """Per-image rows of all the set's groups."""
+def run_set(cli, model, groups, gsd, classes=None, threshold=None):
+    """Per-image rows of all the set's groups (at the model's own score threshold unless one is given)."""
     rows = []
     for images, labels, extra in groups:
-        rows += run_eval(cli, model, images, labels, extra, gsd, classes)["images"]
+        rows += run_eval(cli, model, images, labels, extra + (["--threshold", str(threshold)] if threshold else []), gsd, classes)["images"]
     return rows
 
 
@@ -101,21 +101,23 @@ def summary(rows):
 
 
 def quality(cli, model, all_sets, names):
-    """One entry per model class per GSD, pooled over the named sets. Recall is per label class
-    (the other class's labels do-not-care); `satcount eval` matches class-agnostically, so
-    precision is that of all detections against all vehicle labels -- the share of counted
-    detections that are vehicles, which is what a count's interval needs -- in every entry."""
+    """One entry per set per model class per GSD: the sets stay apart so a count's interval can
+    include how much the kinds of imagery disagree (src/road/intervals.ts). Recall is per label
+    class (the other class's labels do-not-care); `satcount eval` matches class-agnostically, so
+    precision is that of all the set's detections against all its vehicle labels -- the share of
+    counted detections that are vehicles, which is what a count's interval needs."""
     out = []
     for gsd in GSDS:
-        rows = [r for name in names for r in run_set(cli, model, all_sets[name], gsd)]
-        tp_all, fp_all = (sum(r[k] for r in rows) for k in ("tp", "fp"))
-        for cls, label_classes in QUALITY_CLASSES.items():
-            rows = [r for name in names for r in run_set(cli, model, all_sets[name], gsd, label_classes)]
-            tp, fn = (sum(r[k] for r in rows) for k in ("tp", "fn"))
-            if tp + fn == 0:
-                continue
-            out.append({"gsd_m": gsd, "class": cls, "precision": round(tp_all / max(1, tp_all + fp_all), 3),
-                        "recall": round(tp / (tp + fn), 3), "n_truth": tp + fn, "set": " + ".join(names)})
+        for name in names:
+            rows = run_set(cli, model, all_sets[name], gsd)
+            tp_all, fp_all = (sum(r[k] for r in rows) for k in ("tp", "fp"))
+            for cls, label_classes in QUALITY_CLASSES.items():
+                rows = run_set(cli, model, all_sets[name], gsd, label_classes)
+                tp, fn = (sum(r[k] for r in rows) for k in ("tp", "fn"))
+                if tp + fn == 0:
+                    continue
+                out.append({"gsd_m": gsd, "class": cls, "precision": round(tp_all / max(1, tp_all + fp_all), 3),
+                            "recall": round(tp / (tp + fn), 3), "n_truth": tp + fn, "set": name})
     return out
 
 
@@ -141,14 +143,18 @@ def main(argv=None):
     ap.add_argument("--only", nargs="*", help="set names to run (default: all)")
     ap.add_argument("--write-quality", action="store_true",
                     help="write per-class precision/recall at 0.3 and 0.5 m into the (single) model's metadata")
-    ap.add_argument("--quality-sets", nargs="+", default=["satellite", "packed"],
-                    help="sets pooled for the quality entries (those present; KIT/Minsk when none is)")
+    ap.add_argument("--quality-sets", nargs="+", default=["satellite", "packed", "kit", "minsk"],
+                    help="sets measured for the quality entries, one entry per set (those present)")
+    ap.add_argument("--thresholds", nargs="+", type=float, default=[None],
+                    help="score thresholds to measure each model at (default: the model's own); the "
+                         "shipped threshold is chosen this way, through the product")
+    ap.add_argument("--gsds", nargs="+", type=float, default=list(GSDS), help="simulated GSDs (default 0.3 0.5)")
     ap.add_argument("--json", help="write all figures here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         all_sets = sets(args.data, args.labels_root, scratch)
         if args.write_quality:
-            names = [n for n in args.quality_sets if n in all_sets] or ["kit", "minsk"]
+            names = [n for n in args.quality_sets if n in all_sets]
             entries = quality(args.cli, args.models[0], all_sets, names)
             write_quality(args.models[0], entries)
             print(json.dumps(entries, indent=1))
@@ -157,11 +163,13 @@ def main(argv=None):
         for name, groups in all_sets.items():
             if args.only and name not in args.only:
                 continue
-            for gsd in GSDS:
+            for gsd in args.gsds:
                 for model in args.models:
-                    s = summary(run_set(args.cli, model, groups, gsd))
-                    results.setdefault(f"{name}@{gsd}", {})[model] = s
-                    print(f"{name:9s} {gsd} {os.path.basename(model):28s} " + json.dumps(s), flush=True)
+                    for th in args.thresholds:
+                        s = summary(run_set(args.cli, model, groups, gsd, threshold=th))
+                        key = model if th is None else f"{model}@{th}"
+                        results.setdefault(f"{name}@{gsd}", {})[key] = s
+                        print(f"{name:9s} {gsd} {os.path.basename(key):34s} " + json.dumps(s), flush=True)
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(results, f, indent=1)

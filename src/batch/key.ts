@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ModelInfo } from '../types.js';
 import type { RunOptions } from '../pipeline/run.js';
 import { isUrl } from '../raster/sources/url.js';
+import { vrtSources } from '../raster/vrt.js';
 
 
 /** Size and modification time stand in for content: hashing every input would cost a full read. */
@@ -33,11 +34,20 @@ export function resultSettings(run: Omit<RunOptions, 'detector' | 'onProgress'>,
   };
 }
 
+/** A VRT's stamp covers the images it lists too: re-delivering one tile must recount the mosaic. */
+async function imageStamp(path: string): Promise<string> {
+  if (isUrl(path) || !path.toLowerCase().endsWith('.vrt')) return fileStamp(path);
+  const sources = await vrtSources(path).catch(() => [] as string[]);
+  return (await Promise.all([path, ...sources].map(fileStamp))).join('|');
+}
+
 /**
- * Identifies what a result was made from: the image, the model file, the road file and the
- * settings. A batch skips an image whose existing result carries the same key.
+ * Identifies what a result was made from: the image (every image of a mosaic), the model file,
+ * the road file and the settings. A batch skips an image whose existing result carries the same key.
  */
-export async function runKey(image: string, model: string, road: string | undefined, settings: Record<string, unknown>): Promise<string> {
-  const parts = [await fileStamp(image), await fileStamp(model), road ? await fileStamp(road) : '', JSON.stringify(settings)];
+export async function runKey(image: string | readonly string[], model: string, road: string | undefined, settings: Record<string, unknown>): Promise<string> {
+  const images = typeof image === 'string' ? [image] : image;
+  const stamps = await Promise.all(images.map(imageStamp));
+  const parts = [stamps.join('|'), await fileStamp(model), road ? await fileStamp(road) : '', JSON.stringify(settings)];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }

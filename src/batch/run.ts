@@ -10,6 +10,7 @@ import { SatcountError } from '../types.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { failureMessage, isModelProblem } from './failure.js';
+import { inputLabel, type BatchInput } from './inputs.js';
 import { resultSettings, runKey } from './key.js';
 import { batchReportHtml } from './report.js';
 import { outputStems } from './names.js';
@@ -20,7 +21,8 @@ import { failedRow, makeSummary, rowFromResult, writeSummary, type Summary, type
 export type BatchOutputs = Partial<Record<Exclude<OutputKey, 'out'>, boolean>> & { geojsonBoxes?: boolean };
 
 export interface BatchOptions {
-  inputs: string[];
+  /** Images, and mosaics counted as one image each (batchInputs). */
+  inputs: BatchInput[];
   outDir: string;
   concurrency: number;
   force?: boolean;
@@ -82,16 +84,18 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
     await detector.close();
     throw e;
   }
-  const stems = outputStems(o.inputs);
+  const stems = outputStems(o.inputs.map(inputLabel));
   const settings = resultSettings(o.run, detector.info);
   const rows: SummaryRow[] = [];
   let next = 0;
   let fatal: unknown = null;
 
-  const one = async (image: string): Promise<SummaryRow> => {
+  const one = async (input: BatchInput): Promise<SummaryRow> => {
+    const image = inputLabel(input);
+    const images = typeof input === 'string' ? [input] : input.images;
     const stem = stems.get(image)!;
     const files = batchFiles(o.outDir, stem);
-    const key = await runKey(image, modelPath, o.run.road?.path, settings);
+    const key = await runKey(images, modelPath, o.run.road?.path, settings);
     if (!o.force) {
       const prev = await upToDate(files, key, o.outputs);
       if (prev) return rowFromResult(image, 'skipped', basename(files.out), prev);
@@ -100,7 +104,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
     // this key would mark the image done. Its side files go too, so none disagree with the result.
     await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
     try {
-      const run = await runCount(image, { ...o.run, detector });
+      const run = await runCount(images, { ...o.run, detector });
       try {
         const result = { ...run.result, batch: { key } };
         const paths: OutputOptions = { geojsonBoxes: o.outputs.geojsonBoxes, command: o.command, out: files.out };
@@ -113,7 +117,7 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || isModelProblem(e)) throw e;
-      const message = failureMessage([image], e, o.describeError);
+      const message = failureMessage(images, e, o.describeError);
       o.logger.debug({ image, err: e }, message);
       return failedRow(image, message);
     }
@@ -121,9 +125,9 @@ export async function runBatch(o: BatchOptions): Promise<Summary> {
 
   const worker = async () => {
     while (next < o.inputs.length && fatal === null && !o.signal?.aborted) {
-      const image = o.inputs[next++];
+      const input = o.inputs[next++];
       try {
-        const row = await one(image);
+        const row = await one(input);
         rows.push(row);
         o.onImageDone?.(row, rows.length, o.inputs.length);
       } catch (e) {

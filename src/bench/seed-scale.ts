@@ -4,7 +4,8 @@
  * overlapping tiles plus a VRT, its road cut into 10 shuffled OSM-like pieces (3 reversed, gaps),
  * counted as one mosaic; prints direction, queue length, estimate and interval against the truth,
  * wall time and peak RSS. Precision and recall for the intervals come from a separate calibration
- * scene per GSD (another seed), as training measures them on validation data.
+ * scene per GSD (another seed), as training measures them on validation data; the count is run
+ * again with the model's own `quality` (real validation sets), which is what a user gets.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,5 +139,11 @@ export async function seedScaleBench(argv: readonly string[] = process.argv): Pr
     say(`  queue length: ${q.length_m} m vs ${tq.length_m} m (${pct(q.length_m, tq.length_m)})`);
     say(`  vehicles: ${q.vehicles_observed} seen, ~${q.vehicles_estimated} estimated (${pct(q.vehicles_estimated, tq.vehicles)}), corrected ~${q.vehicles_expected} (${pct(q.vehicles_expected ?? NaN, tq.vehicles)}) vs ${tq.vehicles} in truth`);
     say(`  95 % interval: ${q.vehicles_interval?.join('–')}: ${inside ? 'contains' : 'MISSES'} the truth`);
+    // What a user gets: the shipped model's own quality, measured on real validation sets of other kinds of scene.
+    const own = child<CountFigures>('count', s.image, `${stem}.pieces.geojson`, '-').queues.find((x) => x.direction === tq.direction);
+    if (own?.vehicles_interval) {
+      const ownInside = own.vehicles_interval[0] <= tq.vehicles && tq.vehicles <= own.vehicles_interval[1];
+      say(`  with the model's own quality: corrected ~${own.vehicles_expected} (${pct(own.vehicles_expected ?? NaN, tq.vehicles)}), 95 % interval ${own.vehicles_interval.join('–')}: ${ownInside ? 'contains' : 'MISSES'} the truth`);
+    } else say(`  with the model's own quality: none (the model states no quality)`);
   }
 }

@@ -12,7 +12,8 @@ export interface Expectation {
 
 export interface CheckCase {
   name: string;
-  image: string;
+  /** One image (a file, URL, folder or VRT), or several images of one acquisition counted as one mosaic. */
+  image: string | string[];
   road?: string;
   /** Command-line flags of `count`, by their long name without dashes (e.g. "queue-head": "end"). */
   flags: Record<string, string | number | boolean>;
@@ -58,7 +59,13 @@ export function parseCheckSpec(text: string, file: string): CheckSpec {
       const o = c as Record<string, unknown>;
       const where = `cases[${i}]`;
       if (typeof o !== 'object' || o === null) fail(file, `${where} must be an object`);
-      if (typeof o.image !== 'string' || !o.image) fail(file, `${where}.image must be a path`);
+      if (o.image !== undefined && o.images !== undefined) fail(file, `${where} has both "image" and "images"; give one`);
+      if (o.images === undefined && (typeof o.image !== 'string' || !o.image)) fail(file, `${where}.image must be a path (or "images": the paths of one mosaic)`);
+      const images = o.images as unknown[] | undefined;
+      if (images !== undefined && (!Array.isArray(images) || images.length === 0 || images.some((p) => typeof p !== 'string' || !p))) {
+        fail(file, `${where}.images must be a non-empty array of paths`);
+      }
+      const image = typeof o.image === 'string' ? o.image : (images as string[]);
       if (o.road !== undefined && typeof o.road !== 'string') fail(file, `${where}.road must be a path`);
       const flags = (o.flags ?? {}) as Record<string, string | number | boolean>;
       if (typeof flags !== 'object' || Array.isArray(flags)) fail(file, `${where}.flags must be an object`);
@@ -67,8 +74,8 @@ export function parseCheckSpec(text: string, file: string): CheckSpec {
         fail(file, `${where}.expect must name at least one value`);
       }
       return {
-        name: typeof o.name === 'string' ? o.name : o.image,
-        image: at(o.image),
+        name: typeof o.name === 'string' ? o.name : typeof image === 'string' ? image : image.join(' + '),
+        image: typeof image === 'string' ? at(image) : image.map(at),
         road: typeof o.road === 'string' ? at(o.road) : undefined,
         flags,
         expect: Object.fromEntries(Object.entries(expect).map(([k, v]) => [k, expectation(file, `${where}.expect.${k}`, v)])),

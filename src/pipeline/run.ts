@@ -1,11 +1,12 @@
-import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
+import type { AcquiredOptions } from '../raster/acquired.js';
 import { openImages } from '../raster/mosaic.js';
 import { workerReads } from '../raster/worker-reads.js';
-import { countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
+import { canopyWarning, countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
 import type { QualityEntry, Tile } from '../types.js';
 import type { RasterSource } from '../raster/types.js';
 import type { Detector } from '../detect/model.js';
 import { checkOutputPaths, writeOutputs, type OutputOptions, type OutputSubject } from '../report/outputs.js';
+import { sourceAcquisition } from './acquisition.js';
 import { checkPixelSize } from './pixel-size.js';
 import { baseResult, detectScene, planSceneTiles, type CountOptions } from './count.js';
 import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from './settings.js';
@@ -148,15 +149,10 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
     const pixelSize = checkPixelSize(source.info.path, gsd, detector.info, opts.force);
     const overlap = resolveOverlap(opts.overlap, detector.info);
     const road = opts.road ? await prepareRoad(opts.road, source, gsd) : null;
-    // A mosaic's tiles share one acquisition: its first image says when.
-    const dated = source.parts?.[0]?.path ?? source.info.path;
-    const acquisition = await readAcquisition(dated, opts.acquired, source.parts ? undefined : source.readTimeTags && (() => source.readTimeTags!()));
-    const nameUndated =
-      opts.acquired?.dateFromName && acquisition.acquired_from !== 'file-name'
-        ? [`${dated}: no time matching --date-from-name '${opts.acquired.dateFromName}' in the file name; acquired ${acquisition.acquired ? `from ${acquisition.acquired_from}` : 'unknown'}`]
-        : [];
+    // A mosaic's first image says when; the others are compared with it.
+    const { acquisition, warnings: timeWarnings } = await sourceAcquisition(source, opts.acquired);
     // Said once per image, before the work: no georeferencing, GCPs fitted, pixel size, and the like.
-    const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? []), ...nameUndated];
+    const warnings = [...source.notes, ...pixelSize.warnings, ...(source.grey ? [greyWarning(source.info.path)] : []), ...(road?.warnings ?? []), ...timeWarnings];
     for (const w of warnings) opts.logger?.warn(w);
     for (const note of pixelSize.notes) opts.logger?.info(note);
     const tiling = planRun(source, detector, gsd, overlap, road, opts.tileSize);
@@ -174,6 +170,12 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
     await reads?.close();
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
     const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
+    // Found only once the corridor is read: said then, once, like the warnings above.
+    const canopy = road && analysis ? canopyWarning(road.opts.path, analysis.hidden) : null;
+    if (canopy) {
+      opts.logger?.warn(canopy);
+      warnings.push(canopy);
+    }
     const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, tiling), t0);
     Object.assign(result.image, acquisition);
     result.warnings = warnings;

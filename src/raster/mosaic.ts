@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { SatcountError, type GeoTransform, type PixelWindow, type RgbImage } from '../types.js';
 import { georefFrom } from './geo/georef.js';
 import { openRaster, type OpenOptions, type RasterSource } from './open.js';
 import { isUrl } from './sources/files.js';
+import { vrtSources } from './vrt.js';
 
 /** One image of a mosaic and where it sits in the mosaic's pixel grid. */
 export type MosaicPart = NonNullable<RasterSource['parts']>[number];
@@ -20,7 +21,7 @@ export async function openImages(inputs: readonly string[], opts: OpenOptions = 
   if (inputs.length === 1 && !isUrl(inputs[0])) {
     const st = await stat(inputs[0]).catch(() => null);
     if (st?.isDirectory()) return openMosaic(await folderImages(inputs[0]), inputs[0], opts);
-    if (extname(inputs[0]).toLowerCase() === '.vrt') return openMosaic(await vrtImages(inputs[0]), inputs[0], opts);
+    if (extname(inputs[0]).toLowerCase() === '.vrt') return openMosaic(await vrtSources(inputs[0]), inputs[0], opts);
   }
   if (inputs.length === 1) return openRaster(inputs[0], opts);
   return openMosaic(inputs, inputs.join(','), opts);
@@ -30,25 +31,6 @@ async function folderImages(dir: string): Promise<string[]> {
   const files = (await readdir(dir)).filter((f) => /\.tiff?$/i.test(f)).sort();
   if (files.length === 0) throw new SatcountError(`${dir}: folder holds no .tif images`);
   return files.map((f) => join(dir, f));
-}
-
-/** The source files a VRT lists, in order (relative names are relative to the VRT, as GDAL reads them). */
-async function vrtImages(vrt: string): Promise<string[]> {
-  const text = await readFile(vrt, 'utf8').catch(() => {
-    throw new SatcountError(`${vrt}: cannot read the VRT`);
-  });
-  if (!/<VRTDataset\b/.test(text)) throw new SatcountError(`${vrt}: not a GDAL VRT (no <VRTDataset>)`);
-  const names = new Set<string>();
-  for (const m of text.matchAll(/<SourceFilename([^>]*)>([^<]+)<\/SourceFilename>/g)) {
-    const relative = /relativeToVRT\s*=\s*"1"/.test(m[1]);
-    const name = m[2].trim().replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
-    names.add(relative ? resolve(dirname(vrt), name) : name);
-  }
-  if (names.size === 0) throw new SatcountError(`${vrt}: the VRT lists no source files`);
-  for (const f of names) {
-    if (!isUrl(f) && !(await stat(f).catch(() => null))) throw new SatcountError(`${vrt}: names ${f}, which does not exist`);
-  }
-  return [...names];
 }
 
 /**

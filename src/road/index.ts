@@ -5,7 +5,7 @@ export { makeFrame, buildRoadModel, type FrameImage, type MetricFrame, type Buil
 export { cellsAlongCorridor, tilesMeetingCorridor } from './corridor.js';
 export { placeOnRoad, type PlaceOptions } from './place.js';
 export { assignLanes } from './lanes.js';
-export { hiddenStretches, type HiddenOptions, type VisibilityTest } from './visibility.js';
+export { canopyWarning, hiddenStretches, type HiddenOptions, type VisibilityTest } from './visibility.js';
 export { findQueues, type QueueOptions } from './queues.js';
 export { densityProfile } from './profile.js';
 export type * from './types.js';

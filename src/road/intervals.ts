@@ -13,6 +13,11 @@ export interface DetectionQuality {
   recall: number;
   /** Validation vehicles behind the figures (their own uncertainty shrinks with it). */
   n_truth: number;
+  /**
+   * Relative standard deviation of the correction precision/recall between validation sets (kinds
+   * of imagery): how far a new image's correction may sit from the pooled one. 0 with one set.
+   */
+  between_sets: number;
 }
 
 export interface Estimate {
@@ -27,28 +32,52 @@ const Z95 = 1.959964;
 /** Block length for the spread of queue density along the visible queue, metres. */
 export const DENSITY_BLOCK_M = 100;
 
+type Tally = { tp: number; det: number; truth: number };
+
+function add(t: Tally, e: QualityEntry): void {
+  const tp = e.recall * e.n_truth;
+  t.tp += tp;
+  t.truth += e.n_truth;
+  t.det += e.precision > 0 ? tp / e.precision : 0;
+}
+
 /**
- * Precision and recall at `gsd_m`: classes pooled per GSD band (precision weighted by the
- * detections behind it, recall by the truth), then linear interpolation between the two nearest
- * bands, clamped beyond the outermost. Null when the model states no quality.
+ * One band: classes and sets pooled (precision weighted by the detections behind it, recall by the
+ * truth); the between-set spread is the sample standard deviation of the sets' own corrections
+ * (each set's classes pooled), relative to the pooled correction. Sets are kinds of imagery (real
+ * satellite, packed aerial car parks, drone frames): a user's image is a new draw from them, so the
+ * spread is not divided by their number.
+ */
+function poolBand(gsd_m: number, entries: readonly QualityEntry[]): DetectionQuality | null {
+  const all: Tally = { tp: 0, det: 0, truth: 0 };
+  const bySet = new Map<string, Tally>();
+  for (const e of entries) {
+    add(all, e);
+    add(bySet.get(e.set) ?? bySet.set(e.set, { tp: 0, det: 0, truth: 0 }).get(e.set)!, e);
+  }
+  if (all.truth <= 0 || all.det <= 0) return null;
+  const precision = all.tp / all.det;
+  const recall = all.tp / all.truth;
+  const ratios = [...bySet.values()].filter((t) => t.truth > 0 && t.tp > 0).map((t) => t.truth / t.det);
+  let between_sets = 0;
+  if (ratios.length >= 2) {
+    const mean = ratios.reduce((s, v) => s + v, 0) / ratios.length;
+    const variance = ratios.reduce((s, v) => s + (v - mean) ** 2, 0) / (ratios.length - 1);
+    between_sets = Math.sqrt(variance) / (precision / Math.max(recall, 1e-3));
+  }
+  return { gsd_m, precision, recall, n_truth: all.truth, between_sets };
+}
+
+/**
+ * Precision and recall at `gsd_m`: pooled per GSD band (poolBand), then linear interpolation
+ * between the two nearest bands, clamped beyond the outermost. Null when the model states no quality.
  *
  * @example qualityAtGsd([{ gsd_m: 0.3, class: 'car', precision: 0.9, recall: 0.85, n_truth: 1234, set: 'v' }], 0.4)
  */
 export function qualityAtGsd(entries: readonly QualityEntry[] | undefined, gsd_m: number): DetectionQuality | null {
   if (!entries || entries.length === 0) return null;
-  const bands = new Map<number, { tp: number; det: number; truth: number }>();
-  for (const e of entries) {
-    const b = bands.get(e.gsd_m) ?? { tp: 0, det: 0, truth: 0 };
-    const tp = e.recall * e.n_truth;
-    b.tp += tp;
-    b.truth += e.n_truth;
-    b.det += e.precision > 0 ? tp / e.precision : 0;
-    bands.set(e.gsd_m, b);
-  }
-  const pooled = [...bands.entries()]
-    .filter(([, b]) => b.truth > 0 && b.det > 0)
-    .map(([gsd, b]) => ({ gsd_m: gsd, precision: b.tp / b.det, recall: b.tp / b.truth, n_truth: b.truth }))
-    .sort((a, b) => a.gsd_m - b.gsd_m);
+  const gsds = [...new Set(entries.map((e) => e.gsd_m))].sort((a, b) => a - b);
+  const pooled = gsds.map((g) => poolBand(g, entries.filter((e) => e.gsd_m === g))).filter((b): b is DetectionQuality => b !== null);
   if (pooled.length === 0) return null;
   if (gsd_m <= pooled[0].gsd_m) return { ...pooled[0], gsd_m };
   const last = pooled[pooled.length - 1];
@@ -56,11 +85,13 @@ export function qualityAtGsd(entries: readonly QualityEntry[] | undefined, gsd_m
   const i = pooled.findIndex((b) => b.gsd_m >= gsd_m);
   const [a, b] = [pooled[i - 1], pooled[i]];
   const t = (gsd_m - a.gsd_m) / (b.gsd_m - a.gsd_m);
+  const lerp = (u: number, v: number) => u + t * (v - u);
   return {
     gsd_m,
-    precision: a.precision + t * (b.precision - a.precision),
-    recall: a.recall + t * (b.recall - a.recall),
+    precision: lerp(a.precision, b.precision),
+    recall: lerp(a.recall, b.recall),
     n_truth: Math.min(a.n_truth, b.n_truth),
+    between_sets: lerp(a.between_sets, b.between_sets),
   };
 }
 
@@ -68,7 +99,8 @@ export function qualityAtGsd(entries: readonly QualityEntry[] | undefined, gsd_m
  * Corrected detections and their variance. T true vehicles give T·recall hits (binomial) and
  * about T·recall·(1−precision)/precision false alarms (Poisson), so the N detections vary by
  * N·p·(1−r) + N·(1−p) and T = N·p/r by (p/r)² times that (`sampling`). Precision and recall
- * themselves are known only to their validation sample (binomial variance, `relParam`).
+ * themselves are known only to their validation sample (binomial variance), and differ between
+ * kinds of imagery (`between_sets`): both go into `relParam`.
  */
 function corrected(detected: number, q: DetectionQuality): { mean: number; variance: number; sampling: number } {
   const p = q.precision;
@@ -76,7 +108,7 @@ function corrected(detected: number, q: DetectionQuality): { mean: number; varia
   const mean = (detected * p) / r;
   const sampling = ((p / r) ** 2) * (detected * p * (1 - r) + detected * (1 - p));
   const nDetections = (q.n_truth * r) / Math.max(p, 1e-3);
-  const relParam = (1 - p) / (p * nDetections) + (1 - r) / (r * q.n_truth);
+  const relParam = (1 - p) / (p * nDetections) + (1 - r) / (r * q.n_truth) + q.between_sets ** 2;
   return { mean, sampling, variance: sampling + mean * mean * relParam };
 }
 
@@ -92,7 +124,7 @@ function interval(mean: number, variance: number, floor: number): Estimate {
  * Vehicles truly present given `detected` detections: detected·precision/recall, with a 95 %
  * interval that can never fall below the true positives the detections must hold.
  *
- * @example countEstimate(1447, { gsd_m: 0.3, precision: 0.97, recall: 0.93, n_truth: 2000 })
+ * @example countEstimate(1447, { gsd_m: 0.3, precision: 0.97, recall: 0.93, n_truth: 2000, between_sets: 0.05 })
  */
 export function countEstimate(detected: number, q: DetectionQuality): Estimate {
   const c = corrected(detected, q);

@@ -72,7 +72,7 @@ export interface RoadModel {
   pieces: StitchReport | null;
 }
 
-export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover' | 'occluded';
+export type HiddenReason = 'nodata' | 'image-edge' | 'cloud' | 'cover' | 'occluded' | 'canopy';
 
 /** A chainage stretch where a carriageway cannot be seen. */
 export interface HiddenStretch extends ChainageRange {

@@ -68,3 +68,23 @@ function extend(list: HiddenStretch[], next: HiddenStretch): void {
   if (last && last.reason === next.reason && next.start_m - last.end_m < 1e-6) last.end_m = next.end_m;
   else list.push(next);
 }
+
+/**
+ * The warning for road found under closed tree canopy (either carriageway): how much, and where
+ * (the first few ranges, merged across directions), so a reader can check the image there.
+ */
+export function canopyWarning(road: string, hidden: HiddenByDirection): string | null {
+  const spans = [...hidden.forward, ...hidden.backward].filter((h) => h.reason === 'canopy').sort((a, b) => a.start_m - b.start_m);
+  if (spans.length === 0) return null;
+  const merged: { start_m: number; end_m: number }[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    // Holes of a few metres in one canopy (a lighter crown) are the same stretch to a reader.
+    if (last && s.start_m - last.end_m <= 10) last.end_m = Math.max(last.end_m, s.end_m);
+    else merged.push({ start_m: s.start_m, end_m: s.end_m });
+  }
+  const total = merged.reduce((a, m) => a + m.end_m - m.start_m, 0);
+  const shown = merged.slice(0, 5).map((m) => `${Math.round(m.start_m)}–${Math.round(m.end_m)} m`);
+  const more = merged.length > 5 ? ` and ${merged.length - 5} more` : '';
+  return `road ${road}: tree canopy seems to close over ${Math.round(total)} m of road (chainage ${shown.join(', ')}${more}); queues are bridged across it and filled with their own density (queues[].filled, reason canopy) — check the image there, or mark it with --occluded`;
+}

@@ -134,6 +134,25 @@ export function placeTrees(width: number, height: number, line: Polyline, profil
   return out;
 }
 
+/**
+ * Closed canopy over the road: crowns 3.5–5.5 m in radius every few metres across both
+ * carriageways and verges, so nothing on the asphalt shows between `start_m` and `end_m`.
+ */
+export function placeCanopy(line: Polyline, profile: RoadProfile, gsd: number, stretches: readonly { start_m: number; end_m: number }[], rng: Rng): Tree[] {
+  const out: Tree[] = [];
+  const reach = profile.halfWidth + profile.verge;
+  for (const { start_m, end_m } of stretches) {
+    for (let m = start_m; m < end_m; m += rng.uniform(2.5, 4)) {
+      for (let k = 0; k < 3; k++) {
+        const rM = rng.uniform(3.5, 5.5);
+        const [x, y] = line.offsetPoint(m / gsd, rng.uniform(-reach, reach) / gsd);
+        out.push({ cx: x, cy: y, r: rM / gsd, height: rng.uniform(1.8, 2.6) * rM, green: rng.weighted(GREENS) });
+      }
+    }
+  }
+  return out;
+}
+
 function crown(t: Tree, wobble: (x: number, y: number) => number): { sdf: Sdf; box: Box } {
   const sdf: Sdf = (x, y) => Math.hypot(x - t.cx, y - t.cy) - t.r * (0.88 + 0.24 * wobble(x, y));
   const e = t.r * 1.15 + 1;

@@ -26,6 +26,8 @@ export interface SynthOptions {
   otherDirection?: OtherDirection;
   /** Fraction of the queue hidden under nodata and cloud, 0..0.8. */
   hidden?: number;
+  /** Stretches of closed tree canopy over the road (40–100 m each, inside the queue), 0..20. */
+  canopy?: number;
   bands?: SynthBands;
   driveSide?: DriveSide;
   /** The end of the road line the queue waits at: 'end' jams the forward direction, 'start' the backward one. */
@@ -52,6 +54,7 @@ export const SYNTH_DEFAULTS: Omit<ResolvedSynthOptions, 'center'> & { center: [n
   queueLength: 500,
   otherDirection: 'sparse',
   hidden: 0,
+  canopy: 0,
   bands: 'rgb',
   driveSide: 'right',
   queueHead: 'end',
@@ -73,6 +76,7 @@ export function resolveSynthOptions(opts: SynthOptions): ResolvedSynthOptions {
   if (!Number.isInteger(o.lanes) || o.lanes < 1 || o.lanes > 4) fail(`--lanes must be 1 to 4 per direction, got ${o.lanes}`);
   if (!(o.queueLength >= 0)) fail(`--queue-length must be >= 0 metres, got ${o.queueLength}`);
   if (!(o.hidden >= 0 && o.hidden <= 0.8)) fail(`--hidden must be a fraction from 0 to 0.8, got ${o.hidden}`);
+  if (!Number.isInteger(o.canopy) || o.canopy < 0 || o.canopy > 20) fail(`--canopy must be 0 to 20 stretches, got ${o.canopy}`);
   const [lon, lat] = o.center;
   if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 80)) fail(`--center must be lon,lat within ±180, ±80, got ${o.center}`);
   if (o.crs !== null && !/^EPSG:\d+$/i.test(o.crs)) fail(`--crs must look like EPSG:32634, got ${o.crs}`);

@@ -3,10 +3,10 @@ import { Canvas, type Window } from './canvas.js';
 import { sceneGeoref } from './georef.js';
 import { paintGround, paintRoad, roadField } from './ground.js';
 import { HiddenProbe, paintHidden, planHidden, type HiddenStretch } from './hidden.js';
-import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, placeBuildings, placeTrees } from './objects.js';
+import { paintBuildingShadows, paintBuildings, paintTreeShadows, paintTrees, placeBuildings, placeCanopy, placeTrees } from './objects.js';
 import { applyOptics, type SceneRaster } from './optics.js';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
-import { createRng, hash2 } from '../random/prng.js';
+import { createRng, hash2, type Rng } from '../random/prng.js';
 import { densify, roadLine } from './road.js';
 import { pickSun } from './sun.js';
 import type { SceneTile } from './tiles.js';
@@ -68,6 +68,8 @@ export interface SceneTruth {
   vehicles: TruthVehicle[];
   queues: TruthQueue[];
   hidden: HiddenStretch[];
+  /** Stretches of closed tree canopy over both carriageways (--canopy), chainage in metres. */
+  canopy: { start_m: number; end_m: number }[];
   counts: { total: number; visible: number; by_class: Record<VehicleClass, number>; by_direction: Record<Direction, number> };
   /** When delivered as tiles: each tile's file (beside the VRT) and place in the scene's pixel grid. */
   tiles?: SceneTile[];
@@ -119,9 +121,10 @@ export async function renderScene(opts: SynthOptions, render: { stripPx?: number
     .filter(({ f }) => inside(f));
 
   const buildings = placeBuildings(width, height, line, profile, gsd, rng.fork(7));
-  const trees = placeTrees(width, height, line, profile, gsd, rng.fork(8));
   const jam = placed.filter(({ v }) => v.direction === jammedDirection(o)).map(({ v }) => v);
   const [qa, qb] = extent(jam);
+  const canopy = planCanopy(o.canopy, jam.length > 0 ? [qa, qb] : [0, roadLength], rng.fork(14));
+  const trees = [...placeTrees(width, height, line, profile, gsd, rng.fork(8)), ...placeCanopy(line, profile, gsd, canopy, rng.fork(15))];
   const plans = o.hidden > 0 && jam.length > 0 ? planHidden(qa, qb, o.hidden) : [];
   const valleyShadows = o.road === 'mountain' ? planValleyShadows(width, height, gsd, rng.fork(13)) : [];
   const probe = new HiddenProbe(line, gsd, plans, width, height);
@@ -188,6 +191,7 @@ export async function renderScene(opts: SynthOptions, render: { stripPx?: number
     vehicles,
     queues: queues(o, placed.map(({ v }) => v), vehicles),
     hidden,
+    canopy,
     counts: counts(vehicles),
   };
   const road: RoadGeoJson = {
@@ -248,6 +252,16 @@ function copyCore(part: SceneRaster, strip: Strip, into: SceneRaster): void {
     const from = ((y - win.y0) * win.w + (core.x0 - win.x0)) * b;
     into.data.set(part.data.subarray(from, from + (core.x1 - core.x0) * b), (y * into.width + core.x0) * b);
   }
+}
+
+/** `n` stretches of canopy, 40–100 m, one in each of n equal parts of [a, b] (metres of chainage). */
+function planCanopy(n: number, [a, b]: [number, number], rng: Rng): { start_m: number; end_m: number }[] {
+  const part = (b - a) / Math.max(1, n);
+  return Array.from({ length: n }, (_, i) => {
+    const length = Math.min(rng.uniform(40, 100), 0.6 * part);
+    const start = a + i * part + rng.uniform(0.2, 0.8) * (part - length);
+    return { start_m: r2(start), end_m: r2(start + length) };
+  });
 }
 
 function extent(vs: PlacedVehicle[]): [number, number] {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { expandInputs, shardInputs } from '../../batch/inputs.js';
+import { batchInputs, expandInputs, shardInputs } from '../../batch/inputs.js';
 import { mergeSummaries, readSummary, rebaseResults, summaryCsv, writeSummary, type Summary } from '../../batch/summary.js';
 import { makeOutputDir } from '../../io/atomic.js';
 import { commandLine } from '../command-line.js';
@@ -29,7 +29,7 @@ function summaryLine(s: Summary): string {
 export function batchCommand(signal: AbortSignal): Command {
   const cmd = new Command('batch')
     .description('count over many images: one result per image plus summary.json/summary.csv; resumable')
-    .argument('<inputs...>', 'folders (searched recursively), files, glob patterns or http(s) URLs')
+    .argument('<inputs...>', 'folders (searched recursively), files, GDAL .vrt mosaics, glob patterns or http(s) URLs')
     .requiredOption('--out-dir <dir>', 'folder for results and the summary')
     .option('--concurrency <n>', 'images in flight at once (inference already uses every core)', positiveInt, 1)
     .option('--shard <i/n>', 'take part i of n of the sorted inputs (array jobs)', shard)
@@ -44,6 +44,7 @@ export function batchCommand(signal: AbortSignal): Command {
     `
 An image whose result in --out-dir was made from the same image file, model, road and settings is
 skipped, so a killed run picks up where it stopped. Shards take every n-th image of the sorted list.
+A .vrt, or a vendor's tiles of one product (P001_R1C1.TIF, P001_R1C2.TIF, …), is one mosaic: one row.
 
 Exit codes: 0 every image counted · 4 finished, but some images failed (see summary.csv)
             2 bad usage · 3 model problem · 130 interrupted
@@ -59,7 +60,8 @@ Examples:
       const outputs = batchOutputsFrom(flags as BatchFlags & Record<string, unknown>);
       const acquired = acquiredOptionsFrom(flags);
       const logger = loggerFor(flags);
-      const all = await expandInputs(inputs);
+      // A VRT, or a vendor's tiles of one product, is one entry: one count, one row.
+      const all = await batchInputs(await expandInputs(inputs, { vrt: true }));
       const mine = shardInputs(all, flags.shard);
       logger.info({ inputs: all.length, shard: flags.shard ?? null, images: mine.length }, 'batch start');
       // On a terminal the bar says what the per-image log lines would; they would only break it up.

@@ -15,6 +15,7 @@ interface SynthFlags extends GlobalFlags {
   queueLength: number;
   otherDirection: 'empty' | 'sparse' | 'jam';
   hidden: number;
+  canopy: number;
   bands: 'rgb' | 'rgbn16';
   driveSide: 'right' | 'left';
   queueHead: 'start' | 'end';
@@ -41,6 +42,7 @@ export function synthCommand(): Command {
     .option('--queue-length <metres>', 'length of the jam', nonNegativeNumber, d.queueLength)
     .addOption(new Option('--other-direction <traffic>', 'traffic on the other carriageway').choices(['empty', 'sparse', 'jam']).default(d.otherDirection))
     .option('--hidden <fraction>', 'fraction of the queue under nodata and cloud (0 to 0.8)', nonNegativeNumber, d.hidden)
+    .option('--canopy <n>', 'stretches of closed tree canopy over the road, 40–100 m each, inside the queue (0 to 20)', (v) => Math.floor(nonNegativeNumber(v)), d.canopy)
     .addOption(new Option('--bands <kind>', '8-bit RGB or 16-bit RGB+NIR').choices(['rgb', 'rgbn16']).default(d.bands))
     .addOption(new Option('--drive-side <side>', 'side traffic drives on').choices(['right', 'left']).default(d.driveSide))
     .addOption(new Option('--queue-head <end>', 'end of the road line the queue waits at: end jams forward traffic, start backward').choices(['start', 'end']).default(d.queueHead))
@@ -66,6 +68,7 @@ export function synthCommand(): Command {
           queueLength: flags.queueLength,
           otherDirection: flags.otherDirection,
           hidden: flags.hidden,
+          canopy: flags.canopy,
           bands: flags.bands,
           driveSide: flags.driveSide,
           queueHead: flags.queueHead,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { CountResult } from '../../pipeline/result.js';
 import { prepareRoad, type RoadContext, type RoadRunOptions } from '../../pipeline/road.js';
-import { openRaster, type OpenOptions, type RasterSource } from '../../raster/open.js';
+import { openImages } from '../../raster/mosaic.js';
+import type { OpenOptions, RasterSource } from '../../raster/open.js';
 import { overlayRoad } from '../queue-lines.js';
 import { reportImage } from './rendering.js';
 import type { ReportView } from './report.js';
@@ -24,7 +25,8 @@ export async function viewOfResult(
   road: RoadRunOptions | undefined,
   maxSide?: number,
 ): Promise<ReportView> {
-  const source = await openRaster(image, open);
+  // A mosaic is reopened from the images its result lists (a batch's tile group has no one path).
+  const source = await openImages(result.image.images?.map((p) => p.path) ?? [image], open);
   try {
     const ctx = road ? await prepareRoad(road, source, result.image.gsd_m) : null;
     return await viewOf(id, title, { result, source, road: ctx }, maxSide);
