@@ -149,9 +149,15 @@ describe('satcount count: bad input', () => {
     const matched = centres(b).filter(([x, y]) => centres(a).some(([u, v]) => Math.hypot(x - u, y - v) < 1.5));
     expect(matched.length).toBeGreaterThanOrEqual(b.counts.total * 0.97);
 
-    // Along a road, smaller tiles infer fewer pixels outside the corridor.
-    const road = await satcount(['count', fixture, '--road', join(ROOT, 'fixtures', 'border-queue.road.geojson'), '--json', '--quiet']);
-    expect(JSON.parse(road.stdout).params.tile_size).toEqual([512, 512]);
+    // Along a road, tiles follow the corridor: fewer pixels inferred outside it, the same vehicles on the road.
+    const roadFile = join(ROOT, 'fixtures', 'border-queue.road.geojson');
+    const road = JSON.parse((await satcount(['count', fixture, '--road', roadFile, '--json', '--quiet'])).stdout);
+    const gridded = JSON.parse((await satcount(['count', fixture, '--road', roadFile, '--tile-size', '512', '--json', '--quiet'])).stdout);
+    expect(road.params.tiling).toBe('road');
+    expect(gridded.params.tiling).toBe('grid');
+    expect(gridded.params.tile_size).toEqual([512, 512]);
+    expect(road.counts.on_road).toBeGreaterThan(100);
+    expect(Math.abs(road.counts.on_road - gridded.counts.on_road)).toBeLessThanOrEqual(Math.ceil(gridded.counts.on_road * 0.02));
 
     const odd = await satcount(['count', tif, '--tile-size', '500', '--quiet']);
     expect(odd.code).toBe(2);
@@ -159,6 +165,15 @@ describe('satcount count: bad input', () => {
     const fixed = await satcount(['count', tif, '--model', BLOB_MODEL, '--tile-size', '512', '--quiet']);
     expect(fixed.code).toBe(2);
     expect(oneLine(fixed.stderr)).toEqual([expect.stringMatching(/--tile-size 512: the model's input is fixed at 256x256/)]);
+  });
+
+  it('refuses a window beyond --max-megapixels in a many-tile count too (reads in the worker): one line, exit 2, no output', async () => {
+    const out = join(dir, 'mp.json');
+    const fixture = join(ROOT, 'fixtures', 'border-queue.tif');
+    const r = await satcount(['count', fixture, '--tile-size', '320', '--max-megapixels', '0.05', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/window is beyond --max-megapixels 0.05$/)]);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses an output in a missing folder, before any work, and makes no folder (issue 15 item 7)', async () => {

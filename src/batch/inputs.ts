@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { SatcountError } from '../types.js';
 import { isBatchOutputImage } from '../report/outputs.js';
-import { isUrl } from '../raster/sources/files.js';
+import { isUrl } from '../raster/sources/url.js';
 import { vrtSources } from '../raster/vrt.js';
 
 export const IMAGE_EXTENSIONS = ['tif', 'tiff', 'png', 'jpg', 'jpeg'];

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelInfo } from '../types.js';
 import type { RunOptions } from '../pipeline/run.js';
-import { isUrl } from '../raster/sources/files.js';
+import { isUrl } from '../raster/sources/url.js';
 import { vrtSources } from '../raster/vrt.js';
 
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isUrl } from '../raster/sources/files.js';
+import { isUrl } from '../raster/sources/url.js';
 import { SatcountError } from '../types.js';
 
 /** An expected value: exact, or within an absolute and/or relative tolerance (the looser wins). */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { bandList, nameList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
-import { ROAD_DEFAULTS } from '../pipeline/road.js';
+import { ROAD_DEFAULTS } from '../pipeline/road-settings.js';
 import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
 import type { BatchOutputs } from '../batch/run.js';
 import { SatcountError } from '../types.js';

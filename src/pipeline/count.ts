@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
 import type { RasterSource } from '../raster/types.js';
+import type { WindowReads } from '../raster/worker-reads.js';
 import { planTiles } from '../tiling/plan.js';
 import { type Detection, type Georef, type PixelDetection, type RgbImage, type Tile, type TileDetection } from '../types.js';
 import { VERSION } from '../version.js';
@@ -23,7 +24,8 @@ export interface CountOptions extends ModelChoice {
   force?: boolean;
   /**
    * Tile side in model pixels, for a model that takes any size (a multiple of its size_multiple);
-   * default SCENE_TILE_SIZE, or CORRIDOR_TILE_SIZE along a road. A fixed-input model takes only its own.
+   * default SCENE_TILE_SIZE; along a road, tiles that follow the corridor (roadTiles) unless this
+   * is given. A fixed-input model takes only its own.
    */
   tileSize?: number;
   logger?: Logger;
@@ -97,7 +99,7 @@ export async function detectScene(
   detector: Detector,
   gsd: number,
   tiles: Tile[],
-  opts: Pick<CountOptions, 'logger' | 'onProgress' | 'signal'>,
+  opts: Pick<CountOptions, 'logger' | 'onProgress' | 'signal'> & { reads?: WindowReads | null },
 ): Promise<SceneRun> {
   const visibility = VisibilityGrid.forImage(source.info.width, source.info.height, gsd);
   const perTile: PixelDetection[] = [];
@@ -115,7 +117,7 @@ export async function detectScene(
     opts.onProgress?.(++done, tiles.length);
   };
   let inFlight: InFlight | null = null;
-  for await (const { tile, rgb, readSeconds: rs } of readAhead(source, tiles, opts.signal)) {
+  for await (const { tile, rgb, readSeconds: rs } of readAhead(opts.reads ?? source, tiles, opts.signal, opts.reads ? 2 : 1)) {
     readSeconds += rs;
     visibility.markTile(tile, rgb);
     let next: InFlight | null = null;

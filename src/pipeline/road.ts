@@ -1,41 +1,14 @@
 import type { RasterSource } from '../raster/types.js';
 import {
   buildRoadModel, densityProfile, findQueues, hiddenStretches, loadRoad, makeFrame, occludedOnImage, parseOccluded, placeOnRoad, readText,
-  queueEstimate, tilesMeetingCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
+  queueEstimate, tilesMeetingCorridor, cellsAlongCorridor, type DensityProfile, type DetectionQuality, type Estimate, type OccludedRoad, type ChainageRange, type HiddenByDirection, type HiddenStretch, type MetricFrame, type Queue, type RoadFileSettings, type RoadModel,
 } from '../road/index.js';
-import type { Detection, Direction, PixelPoint, Tile } from '../types.js';
+import { corridorCell, planCorridorTiles } from '../tiling/corridor.js';
+import type { Detection, Direction, ModelInfo, PixelPoint, Tile } from '../types.js';
 import type { VisibilityGrid } from './visibility.js';
+import { ROAD_DEFAULTS, type ResolvedRoadOptions, type RoadRunOptions } from './road-settings.js';
 
-export interface RoadRunOptions {
-  /** Road GeoJSON file. */
-  path: string;
-  /** CRS of the road file when it says none: "pixel", "EPSG:n" or a proj4 string. */
-  crs?: string;
-  /** Keep only the road file's lines with this OSM name / ref. */
-  name?: string;
-  ref?: string;
-  /** GeoJSON of road the image cannot show (tunnels, galleries, canopy): polygons or start_m/end_m ranges. */
-  occluded?: string;
-  corridor_m: number;
-  /** Undefined: the road file's `drive_side`, else ROAD_DEFAULTS. */
-  driveSide?: 'right' | 'left';
-  maxGap_m: number;
-  /** Undefined: the road file's `queue_head`, else ROAD_DEFAULTS. */
-  queueHead?: 'start' | 'end';
-  profileBin_m: number;
-}
-
-/** Road options with drive side and queue head settled (flag, else road file, else default). */
-export type ResolvedRoadOptions = RoadRunOptions & Required<Pick<RoadRunOptions, 'driveSide' | 'queueHead'>>;
-
-/** Road settings when the user gives none: the CLI's defaults and the library's. */
-export const ROAD_DEFAULTS = {
-  corridor_m: 15,
-  driveSide: 'right',
-  maxGap_m: 25,
-  queueHead: 'end',
-  profileBin_m: 100,
-} as const satisfies Omit<ResolvedRoadOptions, 'path' | 'crs' | 'name' | 'ref' | 'occluded'>;
+export { ROAD_DEFAULTS, type ResolvedRoadOptions, type RoadRunOptions } from './road-settings.js';
 
 /** The road in the image's frame, ready to select tiles and place detections. */
 export interface RoadContext {
@@ -101,6 +74,17 @@ export function resolveRoadSettings(opts: RoadRunOptions, file: RoadFileSettings
 export function corridorTiles(ctx: RoadContext, tiles: Tile[]): Tile[] {
   const meets = tilesMeetingCorridor(ctx.model, tiles.map((t) => t.core), ctx.corridorPx);
   return tiles.filter((_, i) => meets[i]);
+}
+
+/**
+ * Tiles that follow the corridor (tiling/corridor.ts), for a model that takes any tile size:
+ * every point of the corridor lies in one of their cores, and they infer ~⅓ of the pixels that
+ * grid tiles meeting it do.
+ */
+export function roadTiles(ctx: RoadContext, width: number, height: number, model: ModelInfo & { size_multiple: number }, overlap: number): Tile[] {
+  const cell = corridorCell(ctx.gsd, model.gsd_m, model.size_multiple);
+  const along = cellsAlongCorridor(ctx.model.parts.map((p) => p.pixel), Math.ceil(width / cell.src), Math.ceil(height / cell.src), cell.src, ctx.corridorPx);
+  return planCorridorTiles({ width, height, cell, overlap, along });
 }
 
 /** Places detections on the road (mutating their `road` field) and finds queues and the profile. */

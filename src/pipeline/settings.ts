@@ -61,21 +61,15 @@ export function resolveOverlap(overlap: number | undefined, model: ModelInfo): n
  */
 export const SCENE_TILE_SIZE = 1024;
 
-/**
- * Tile side along a road corridor (±15 m is 100 px at 0.3 m): a tile of side T infers about
- * T² / (T − overlap) pixels per pixel of road, 585 at 512 against 1,092 at 1024.
- */
-export const CORRIDOR_TILE_SIZE = 512;
-
-/** The tile size of a run (model pixels): the option, else the default for a scene or a corridor, as the model takes it. */
-export function resolveTileSize(wanted: number | undefined, model: ModelInfo, overlap: number, corridor = false): [w: number, h: number] {
+/** The grid's tile size (model pixels): the option, else SCENE_TILE_SIZE, as the model takes it. */
+export function resolveTileSize(wanted: number | undefined, model: ModelInfo, overlap: number): [w: number, h: number] {
   if (model.size_multiple === null) {
     if (wanted !== undefined && (wanted !== model.input_size[0] || wanted !== model.input_size[1])) {
       throw new SettingsError('tileSize', (n) => `${model.path}: ${n} ${wanted}: the model's input is fixed at ${model.input_size[0]}x${model.input_size[1]}`);
     }
     return model.input_size;
   }
-  const side = wanted ?? (corridor ? CORRIDOR_TILE_SIZE : SCENE_TILE_SIZE);
+  const side = wanted ?? SCENE_TILE_SIZE;
   const multiple = model.size_multiple;
   if (!(Number.isInteger(side) && side > 0 && side % multiple === 0 && side <= 8192)) {
     throw new SettingsError('tileSize', (n) => `${model.path}: ${n} ${side}: the model takes tile sides that are multiples of ${multiple}, up to 8192`);

@@ -8,23 +8,36 @@ export interface ReadTile {
 }
 
 /**
- * Yields tiles in order while the next one is already being read, so decoding overlaps with
- * inference of the current tile (onnxruntime runs off the main thread).
+ * Yields tiles in order while the next `depth` are already being read. Reads on the main thread
+ * only run between inferences (onnxruntime-node runs session.run there); reads from a worker
+ * (workerReads) run during them, and two in flight keep the worker busy while one is inferred.
  */
-export async function* readAhead(source: RasterSource, tiles: Tile[], signal?: AbortSignal): AsyncGenerator<ReadTile> {
+export async function* readAhead(
+  source: Pick<RasterSource, 'readRgb'>,
+  tiles: Tile[],
+  signal?: AbortSignal,
+  depth = 1,
+): AsyncGenerator<ReadTile> {
   const read = async (tile: Tile): Promise<ReadTile> => {
     const t0 = performance.now();
     const rgb = await source.readRgb(tile.window, tile.modelWidth, tile.modelHeight);
     return { tile, rgb, readSeconds: (performance.now() - t0) / 1000 };
   };
-  let next: Promise<ReadTile> | null = tiles.length > 0 ? read(tiles[0]) : null;
-  // A rejected prefetch must not surface as an unhandled rejection while the consumer is busy.
-  next?.catch(() => undefined);
-  for (let i = 0; i < tiles.length && next; i++) {
+  const queue: Promise<ReadTile>[] = [];
+  let started = 0;
+  const fill = () => {
+    while (started < tiles.length && queue.length < depth) {
+      const p = read(tiles[started++]);
+      // A rejected prefetch must not surface as an unhandled rejection while the consumer is busy.
+      p.catch(() => undefined);
+      queue.push(p);
+    }
+  };
+  fill();
+  while (queue.length > 0) {
     signal?.throwIfAborted();
-    const current = await next;
-    next = i + 1 < tiles.length ? read(tiles[i + 1]) : null;
-    next?.catch(() => undefined);
+    const current = await queue.shift()!;
+    fill();
     yield current;
   }
 }

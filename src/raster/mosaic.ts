@@ -102,19 +102,24 @@ function mosaicOf(sources: RasterSource[], label: string, opts: OpenOptions): Ra
         if (own.x1 <= win.x || own.x0 >= win.x + win.width || own.y1 <= win.y || own.y0 >= win.y + win.height) continue;
         const part = parts[i];
         const rgb = await sources[i].readRgb({ ...win, x: win.x - part.x0, y: win.y - part.y0 }, outW, outH);
+        // Output pixels whose centres this image owns: a rectangle, so a column range copied row by row.
+        const ownsX = (ox: number) => {
+          const x = win.x + (ox + 0.5) / sx;
+          return x >= own.x0 && x < own.x1;
+        };
+        let ox0 = 0;
+        while (ox0 < outW && !ownsX(ox0)) ox0++;
+        let ox1 = ox0;
+        while (ox1 < outW && ownsX(ox1)) ox1++;
+        if (ox1 === ox0) continue;
         for (let oy = 0; oy < outH; oy++) {
           const y = win.y + (oy + 0.5) / sy;
           if (y < own.y0 || y >= own.y1) continue;
-          for (let ox = 0; ox < outW; ox++) {
-            const x = win.x + (ox + 0.5) / sx;
-            if (x < own.x0 || x >= own.x1) continue;
-            const k = oy * outW + ox;
-            const ok = rgb.valid ? rgb.valid[k] : 1;
-            valid[k] = ok;
-            data[k * 3] = rgb.data[k * 3];
-            data[k * 3 + 1] = rgb.data[k * 3 + 1];
-            data[k * 3 + 2] = rgb.data[k * 3 + 2];
-          }
+          const k0 = oy * outW + ox0;
+          const k1 = oy * outW + ox1;
+          data.set(rgb.data.subarray(k0 * 3, k1 * 3), k0 * 3);
+          if (rgb.valid) valid.set(rgb.valid.subarray(k0, k1), k0);
+          else valid.fill(1, k0, k1);
         }
       }
       return { width: outW, height: outH, data, valid };

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SatcountError } from '../types.js';
-import { isUrl } from './sources/files.js';
+import { isUrl } from './sources/url.js';
 
 /** The source files a VRT lists, in order (relative names are relative to the VRT, as GDAL reads them). */
 export async function vrtSources(vrt: string): Promise<string[]> {

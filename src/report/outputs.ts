@@ -8,10 +8,6 @@ import { writeFile } from 'node:fs/promises';
 import { checkWritable, stageFile, type StagedFile } from '../io/atomic.js';
 import { detectionsCsv } from './csv.js';
 import { toGeoJson } from './geojson.js';
-import { writeCountReport } from './html/write.js';
-import { writeOverlay } from './overlay.js';
-import { renderProfilePlot } from './profile-plot.js';
-import { geojsonQueues, overlayRoad } from './queue-lines.js';
 
 /** What a writer draws on: the finished result with the open image and the road in its frame. */
 export interface OutputSubject {
@@ -56,7 +52,11 @@ export type OutputKey = 'geojson' | 'csv' | 'overlay' | 'profilePlot' | 'report'
 
 const titleOf = (r: CountResult) => figureTitle(basename(r.image.path), r.counts.total, r.counts.by_direction);
 
-/** In writing order. The result JSON goes last: its presence says every other requested output is complete. */
+/**
+ * In writing order. The result JSON goes last: its presence says every other requested output is
+ * complete. Writers that need sharp or the road stage load them when they write, so the CLI can
+ * list these flags without loading either (start-up).
+ */
 export const OUTPUTS: readonly OutputKind[] = [
   {
     key: 'geojson',
@@ -66,8 +66,10 @@ export const OUTPUTS: readonly OutputKind[] = [
     suffix: '.geojson',
     possible: (r) => r.image.georeferenced,
     impossible: 'no georeferencing, so no WGS84 GeoJSON can be written',
-    write: (path, { result, source, road }, s) =>
-      writeFile(path, toGeoJson(result.detections, source.georef!, { boxes: s.geojsonBoxes, queues: geojsonQueues(road, result.queues) })),
+    write: async (path, { result, source, road }, s) => {
+      const { geojsonQueues } = await import('./queue-lines.js');
+      await writeFile(path, toGeoJson(result.detections, source.georef!, { boxes: s.geojsonBoxes, queues: geojsonQueues(road, result.queues) }));
+    },
   },
   {
     key: 'csv',
@@ -85,7 +87,10 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'the image with boxes drawn on it (at most 4000 px wide)',
     suffix: '.overlay.png',
     possible: () => true,
-    write: (path, { result, source, road }) => writeOverlay(path, source, result.detections, overlayRoad(road, result.queues), titleOf(result)),
+    write: async (path, { result, source, road }) => {
+      const [{ writeOverlay }, { overlayRoad }] = await Promise.all([import('./overlay.js'), import('./queue-lines.js')]);
+      await writeOverlay(path, source, result.detections, overlayRoad(road, result.queues), titleOf(result));
+    },
   },
   {
     key: 'profilePlot',
@@ -96,7 +101,10 @@ export const OUTPUTS: readonly OutputKind[] = [
     needsRoad: true,
     possible: (r) => r.profile !== null,
     impossible: 'no road, so no profile plot can be written',
-    write: (path, { result, road }) => renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges, length_m: road?.model.length_m, title: titleOf(result) }),
+    write: async (path, { result, road }) => {
+      const { renderProfilePlot } = await import('./profile-plot.js');
+      await renderProfilePlot(result.profile!, result.queues, path, { coveredRanges: road?.model.coveredRanges, length_m: road?.model.length_m, title: titleOf(result) });
+    },
   },
   {
     key: 'report',
@@ -105,7 +113,7 @@ export const OUTPUTS: readonly OutputKind[] = [
     description: 'a self-contained HTML report: the image with detections, road and queues (pan, zoom), counts, profile, model',
     suffix: '.report.html',
     possible: () => true,
-    write: (path, subject, s) => writeCountReport(path, subject, s.command),
+    write: async (path, subject, s) => (await import('./html/write.js')).writeCountReport(path, subject, s.command),
   },
   {
     key: 'out',

@@ -2,7 +2,7 @@
 export { parseRoad, loadRoad, type ParseRoadOptions } from './load.js';
 export { resolveCrs } from './crs.js';
 export { makeFrame, buildRoadModel, type FrameImage, type MetricFrame, type BuildRoadOptions } from './frame.js';
-export { tilesMeetingCorridor } from './corridor.js';
+export { cellsAlongCorridor, tilesMeetingCorridor } from './corridor.js';
 export { placeOnRoad, type PlaceOptions } from './place.js';
 export { assignLanes } from './lanes.js';
 export { canopyWarning, hiddenStretches, type HiddenOptions, type VisibilityTest } from './visibility.js';

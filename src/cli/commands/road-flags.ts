@@ -1,4 +1,4 @@
-import { ROAD_DEFAULTS, type RoadRunOptions } from '../../pipeline/road.js';
+import { ROAD_DEFAULTS, type RoadRunOptions } from '../../pipeline/road-settings.js';
 import { SatcountError } from '../../types.js';
 
 export interface RoadFlags {

@@ -210,7 +210,7 @@ async function buildSource(
       for (let c = 0; c < 3; c++) stretchChannel(data, channels, from[c], low, high, rgb, c, n);
     }
     if (eightBit && photometric === PHOTOMETRIC.whiteIsZero) for (let i = 0; i < rgb.length; i++) rgb[i] = 255 - rgb[i];
-    blankInvalid(rgb, valid, n);
+    if (!allSet(valid)) blankInvalid(rgb, valid, n);
     return rgb;
   }
 

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PixelWindow, RgbImage } from '../types.js';
+import { isUrl } from './sources/url.js';
+import type { OpenOptions, RasterSource } from './types.js';
+
+export interface ReadRequest {
+  id: number;
+  win: PixelWindow;
+  outW: number;
+  outH: number;
+}
+
+export type ReadReply = { id: number; rgb: RgbImage; error?: undefined } | { id: number; error: string };
+
+/** Reads windows of a source, off the main thread where it can. */
+export interface WindowReads {
+  readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
+  /** Stops the worker; later reads go to the source. */
+  close(): Promise<void>;
+}
+
+const WORKER = new URL('./read-worker.js', import.meta.url);
+
+/**
+ * Window reads in a worker thread. onnxruntime-node runs each inference on the main thread, so
+ * reads there wait for it and it waits for them; in a worker, decoding the next tiles runs while
+ * the current one is inferred. The worker opens the same images itself. Any read it fails is done
+ * again by `source`, which then fails with its own error (one line, exit code) or succeeds.
+ * Null where no worker applies: remote images, or no built worker script (tests run the sources).
+ */
+export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels'>, source: RasterSource): WindowReads | null {
+  if (inputs.some(isUrl) || !existsSync(fileURLToPath(WORKER))) return null;
+  const worker = new Worker(WORKER, { workerData: { inputs: [...inputs], opts: { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels } } });
+  // Reads still wanted keep the process alive; an idle worker does not.
+  worker.unref();
+  const pending = new Map<number, (reply: ReadReply) => void>();
+  let broken = false;
+  const failAll = () => {
+    broken = true;
+    for (const [id, answer] of pending) answer({ id, error: 'read worker stopped' });
+    pending.clear();
+  };
+  worker.on('message', (reply: ReadReply) => {
+    const answer = pending.get(reply.id);
+    pending.delete(reply.id);
+    answer?.(reply);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', failAll);
+  let next = 0;
+  return {
+    async readRgb(win, outW, outH) {
+      if (broken) return source.readRgb(win, outW, outH);
+      const id = next++;
+      worker.ref();
+      const reply = await new Promise<ReadReply>((resolve) => {
+        pending.set(id, resolve);
+        worker.postMessage({ id, win, outW, outH } satisfies ReadRequest);
+      });
+      if (pending.size === 0) worker.unref();
+      return reply.error === undefined ? reply.rgb : source.readRgb(win, outW, outH);
+    },
+    async close() {
+      if (broken) return;
+      broken = true;
+      worker.off('exit', failAll);
+      await worker.terminate();
+    },
+  };
+}
