@@ -165,12 +165,6 @@ function classList(given: string[] | undefined, count: number | null): string[] 
  * tile, class names `class_<i>`. A model whose ground sample distance is unknown is refused
  * (exit 3) unless `overrides.gsd_m` gives it, because tiles at a guessed scale count wrongly.
  */
-/**
- * The shipped model's metadata predates `gsd_range_m`: its card (models/README.md) reports
- * held-out accuracy at 0.3 and 0.5 m, and 0.25 m is resampled to 0.3 with no loss measured.
- */
-const SHIPPED_MODEL = { name: 'satcount-vehicles', gsd_range_m: [0.25, 0.5] as [number, number] };
-
 export async function loadModel(path: string, overrides: ModelOverrides = {}): Promise<Detector> {
   const bytes = await readModelFile(path);
   let metadata: Record<string, string>;
@@ -240,7 +234,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       path,
       name,
       gsd_m,
-      gsd_range_m: settings.gsd_range_m ?? (name === SHIPPED_MODEL.name ? SHIPPED_MODEL.gsd_range_m : [gsd_m, gsd_m]),
+      gsd_range_m: settings.gsd_range_m ?? [gsd_m, gsd_m],
       input_size: [width, height],
       layout: layout.name,
       classes,
