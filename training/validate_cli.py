@@ -121,13 +121,17 @@ def quality(cli, model, all_sets, names):
     return out
 
 
-def write_quality(model, entries):
+def write_quality(model, entries, gsd_range=None, version=None):
     import onnx
     proto = onnx.load(model)
     for p in proto.metadata_props:
         if p.key == "satcount":
             meta = json.loads(p.value)
             meta["quality"] = entries
+            if gsd_range:
+                meta["gsd_range_m"] = gsd_range
+            if version:
+                meta["version"] = version
             p.value = json.dumps(meta)
     tmp = model + ".tmp"
     onnx.save(proto, tmp)
@@ -145,6 +149,9 @@ def main(argv=None):
                     help="write per-class precision/recall at 0.3 and 0.5 m into the (single) model's metadata")
     ap.add_argument("--quality-sets", nargs="+", default=["satellite", "packed", "kit", "minsk"],
                     help="sets measured for the quality entries, one entry per set (those present)")
+    ap.add_argument("--gsd-range", nargs=2, type=float, metavar=("FINEST", "COARSEST"),
+                    help="with --write-quality: also write gsd_range_m, the pixel sizes the model is validated for")
+    ap.add_argument("--version", help="with --write-quality: also set the metadata version")
     ap.add_argument("--thresholds", nargs="+", type=float, default=[None],
                     help="score thresholds to measure each model at (default: the model's own); the "
                          "shipped threshold is chosen this way, through the product")
@@ -156,7 +163,7 @@ def main(argv=None):
         if args.write_quality:
             names = [n for n in args.quality_sets if n in all_sets]
             entries = quality(args.cli, args.models[0], all_sets, names)
-            write_quality(args.models[0], entries)
+            write_quality(args.models[0], entries, args.gsd_range, args.version)
             print(json.dumps(entries, indent=1))
             return
         results = {}

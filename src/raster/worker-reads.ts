@@ -66,7 +66,11 @@ export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, '
       if (broken) return;
       broken = true;
       worker.off('exit', failAll);
-      await worker.terminate();
+      // Not awaited: terminate() of a worker still starting up can stay unsettled while the loop
+      // empties (the process then ended with exit 13, a top-level await never settled). The
+      // worker's results are no longer wanted; terminating it is enough.
+      worker.unref();
+      worker.terminate().catch(() => undefined);
     },
   };
 }
