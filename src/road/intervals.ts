@@ -32,6 +32,12 @@ const Z95 = 1.959964;
 /** Block length for the spread of queue density along the visible queue, metres. */
 export const DENSITY_BLOCK_M = 100;
 
+/** Sample variance (n − 1 in the denominator) of at least two values. */
+function sampleVariance(values: readonly number[]): number {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
+}
+
 type Tally = { tp: number; det: number; truth: number };
 
 function add(t: Tally, e: QualityEntry): void {
@@ -59,12 +65,7 @@ function poolBand(gsd_m: number, entries: readonly QualityEntry[]): DetectionQua
   const precision = all.tp / all.det;
   const recall = all.tp / all.truth;
   const ratios = [...bySet.values()].filter((t) => t.truth > 0 && t.tp > 0).map((t) => t.truth / t.det);
-  let between_sets = 0;
-  if (ratios.length >= 2) {
-    const mean = ratios.reduce((s, v) => s + v, 0) / ratios.length;
-    const variance = ratios.reduce((s, v) => s + (v - mean) ** 2, 0) / (ratios.length - 1);
-    between_sets = Math.sqrt(variance) / (precision / Math.max(recall, 1e-3));
-  }
+  const between_sets = ratios.length >= 2 ? Math.sqrt(sampleVariance(ratios)) / (precision / Math.max(recall, 1e-3)) : 0;
   return { gsd_m, precision, recall, n_truth: all.truth, between_sets };
 }
 
@@ -179,6 +180,5 @@ function blockSpread(chainages: readonly number[], q: Queue, factor: number): nu
     blocks.push(chainages.filter((c) => c >= a && c < b).length * factor);
   }
   if (blocks.length < 3) return q.visible_length_m > 0 ? (chainages.length * factor * DENSITY_BLOCK_M) / q.visible_length_m : 0;
-  const mean = blocks.reduce((s, v) => s + v, 0) / blocks.length;
-  return blocks.reduce((s, v) => s + (v - mean) ** 2, 0) / (blocks.length - 1);
+  return sampleVariance(blocks);
 }
