@@ -218,10 +218,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       return toOutputs(path, session.outputNames, result);
     };
 
-    // A dynamic model runs at any multiple of its size step, so its warm-up runs on the smallest
-    // square of two steps: the same output layout for a fraction of a full tile's start-up time.
-    const warmSide = 2 * DYNAMIC_SIZE_MULTIPLE;
-    const warm = await run(dynamic ? tensorIn(0, warmSide, warmSide) : tensorIn(0, width, height));
+    const warm = await run(tensorIn(0, width, height));
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
     const gsd_m = overrides.gsd_m ?? settings.gsd_m;
     if (gsd_m === undefined) throw new SettingsError('modelOverrides.gsd_m', (n) => `${path}: model has no gsd_m in its metadata; pass ${n} <metres per pixel>`, 3);
