@@ -84,8 +84,10 @@ def paste(canvas, entry, cx, cy, heading, length_px, width_px, rng):
 
 class ChipMaker:
     def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2,
-                 synth_frames=(), synth_p=0.12):
+                 synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12):
         self.frames = frames
+        self.pseudo_frames = list(pseudo_frames)
+        self.pseudo_p = pseudo_p if self.pseudo_frames else 0.0
         self.synth_frames = list(synth_frames)
         self.synth_p = synth_p if self.synth_frames else 0.0
         self.negatives = negatives
@@ -194,16 +196,18 @@ class ChipMaker:
                 classes.append(c)
 
     def make(self, rng):
-        """One chip: (RGB uint8 out x out x 3, boxes [n, 4] in chip pixels, classes [n])."""
+        """One chip: (RGB uint8 out x out x 3, boxes [n, 4] in chip pixels, classes [n], whether
+        everything unlabelled in it is known to be background)."""
         j = rng.uniform(0.8, 1.2)                      # scale jitter: chip is 0.3*j m/px, called 0.3
         ground = self.out * self.model_gsd * j
         g = rng.uniform(0.25, 0.5)                     # simulated sensor GSD
         angle = float(rng.integers(4) * 90) if rng.random() < 0.5 else rng.uniform(0, 360)
-        kind = rng.choice(["scene", "synth_scene", "negative", "synth"],
-                          p=[0.7 - self.negative_p - self.synth_p, self.synth_p, self.negative_p, 0.3])
+        kind = rng.choice(["scene", "synth_scene", "negative", "synth", "pseudo_scene"],
+                          p=[0.7 - self.negative_p - self.synth_p, self.synth_p, self.negative_p,
+                             0.3 - self.pseudo_p, self.pseudo_p])
         boxes, classes = [], []
-        if kind in ("scene", "synth_scene"):
-            frames = self.frames if kind == "scene" else self.synth_frames
+        if kind in ("scene", "synth_scene", "pseudo_scene"):
+            frames = {"scene": self.frames, "synth_scene": self.synth_frames, "pseudo_scene": self.pseudo_frames}[kind]
             fr = frames[rng.integers(len(frames))]
             # A rendered scene is already at its sensor's GSD: never sharpen it.
             g = max(g, fr["gsd"])
@@ -279,7 +283,7 @@ class ChipMaker:
         if rng.random() < 0.5:
             chip = np.ascontiguousarray(chip[:, ::-1])
             b = np.stack([self.out - b[:, 2], b[:, 1], self.out - b[:, 0], b[:, 3]], 1)
-        return chip, *_keep_visible(b, c, self.out)
+        return chip, *_keep_visible(b, c, self.out), kind != "pseudo_scene"
 
 
 def _max_cover(box, boxes):
@@ -303,9 +307,12 @@ def _keep_visible(boxes, classes, size):
     return boxes[keep], classes[keep]
 
 
-def make_targets(boxes, classes, size, stride, num_classes):
+def make_targets(boxes, classes, size, stride, num_classes, negatives_known=True):
     """CenterNet targets: Gaussian heatmap peaked at each centre's cell, and per-cell wh
-    (input pixels), offset (centre/stride - floor) and a mask where a centre lies."""
+    (input pixels), offset (centre/stride - floor) and a mask where a centre lies. Without
+    `negatives_known` (a pseudo-labelled chip, whose unlabelled pixels may hold vehicles the labelling
+    model missed) the heatmap is 0.99 off the centres, which the focal loss's (1 - gt)^4 weight turns
+    into almost no penalty: only the labelled vehicles teach."""
     hs = size // stride
     hm = np.zeros((num_classes, hs, hs), np.float32)
     wh = np.zeros((2, hs, hs), np.float32)
@@ -322,4 +329,6 @@ def make_targets(boxes, classes, size, stride, num_classes):
         wh[:, iy, ix] = (w, h)
         off[:, iy, ix] = (cx - ix, cy - iy)
         mask[iy, ix] = 1
+    if not negatives_known:
+        np.maximum(hm, 0.99, out=hm)
     return hm, wh, off, mask

@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from chips import ChipMaker, make_targets  # noqa: E402
-from data import build_crop_bank, load_labelled, load_negatives, split_frames  # noqa: E402
+from data import build_crop_bank, load_labelled, load_negatives, load_pseudo_labelled, split_frames  # noqa: E402
 from evaluate import evaluate, pooled_f1, to_tensor, validation_sets  # noqa: E402
 from export import export_onnx  # noqa: E402
 from mining import mine_false_alarms  # noqa: E402
@@ -46,11 +46,11 @@ class ChipStream(IterableDataset):
     """Endless batches of chips and CenterNet targets, seeded by (seed, first step) so a
     resumed run continues with fresh, reproducible chips."""
 
-    def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None):
-        self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {})
+    def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0):
+        self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p)
 
     def __iter__(self):
-        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots = self.args
+        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p = self.args
         frames, _ = load_labelled(data_dir)
         train, _ = split_frames(frames)
         synth = load_synth(ROOT, work_dir)
@@ -61,14 +61,15 @@ class ChipStream(IterableDataset):
         # cars do not, since real car crops are plenty and look real.
         bank = build_crop_bank(train) + [e for e in build_crop_bank(synth) if e["cls"] == 1]
         # Once false alarms have been mined, show more of them.
-        maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth)
+        maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth,
+                          pseudo_frames=load_pseudo_labelled(data_dir) if pseudo_p else (), pseudo_p=pseudo_p)
         rng = np.random.default_rng([seed, start_step])
         cv2_threads_off()
         while True:
             xs, hms, whs, offs, masks = [], [], [], [], []
             for _ in range(batch):
-                img, boxes, classes = maker.make(rng)
-                hm, wh, off, mask = make_targets(boxes, classes, chip, stride, num_classes)
+                img, boxes, classes, negatives_known = maker.make(rng)
+                hm, wh, off, mask = make_targets(boxes, classes, chip, stride, num_classes, negatives_known)
                 xs.append(to_tensor(img))
                 hms.append(hm), whs.append(wh), offs.append(off), masks.append(mask)
             yield (torch.stack(xs), torch.from_numpy(np.stack(hms)), torch.from_numpy(np.stack(whs)),
@@ -76,7 +77,8 @@ class ChipStream(IterableDataset):
 
 
 def chip_batches(args, stride, step, hotspots):
-    stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots)
+    stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
+                        args.pseudo_p)
     return iter(DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
 
 
@@ -141,6 +143,8 @@ def main(argv=None):
                     help="keep this many evaluated checkpoints as snap_<step>.pt (default: --average-last)")
     ap.add_argument("--init-from-onnx", default=None,
                     help="fine-tune: start from this ONNX model's weights (same architecture), not from scratch")
+    ap.add_argument("--pseudo-p", type=float, default=0.12,
+                    help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
     args = ap.parse_args(argv)
 
