@@ -196,8 +196,8 @@ class ChipMaker:
                 classes.append(c)
 
     def make(self, rng):
-        """One chip: (RGB uint8 out x out x 3, boxes [n, 4] in chip pixels, classes [n], whether
-        everything unlabelled in it is known to be background)."""
+        """One chip: (RGB uint8 out x out x 3, boxes [n, 4] in chip pixels, classes [n]; class -1
+        marks a do-not-care box)."""
         j = rng.uniform(0.8, 1.2)                      # scale jitter: chip is 0.3*j m/px, called 0.3
         ground = self.out * self.model_gsd * j
         g = rng.uniform(0.25, 0.5)                     # simulated sensor GSD
@@ -283,7 +283,7 @@ class ChipMaker:
         if rng.random() < 0.5:
             chip = np.ascontiguousarray(chip[:, ::-1])
             b = np.stack([self.out - b[:, 2], b[:, 1], self.out - b[:, 0], b[:, 3]], 1)
-        return chip, *_keep_visible(b, c, self.out), kind != "pseudo_scene"
+        return chip, *_keep_visible(b, c, self.out)
 
 
 def _max_cover(box, boxes):
@@ -307,12 +307,12 @@ def _keep_visible(boxes, classes, size):
     return boxes[keep], classes[keep]
 
 
-def make_targets(boxes, classes, size, stride, num_classes, negatives_known=True):
+def make_targets(boxes, classes, size, stride, num_classes):
     """CenterNet targets: Gaussian heatmap peaked at each centre's cell, and per-cell wh
-    (input pixels), offset (centre/stride - floor) and a mask where a centre lies. Without
-    `negatives_known` (a pseudo-labelled chip, whose unlabelled pixels may hold vehicles the labelling
-    model missed) the heatmap is 0.99 off the centres, which the focal loss's (1 - gt)^4 weight turns
-    into almost no penalty: only the labelled vehicles teach."""
+    (input pixels), offset (centre/stride - floor) and a mask where a centre lies. A class below 0
+    is do-not-care (a pseudo label the labelling model was unsure of): its Gaussian goes into every
+    class at 0.99, which the focal loss's (1 - gt)^4 weight turns into almost no penalty there, and it
+    is never a positive or a size target."""
     hs = size // stride
     hm = np.zeros((num_classes, hs, hs), np.float32)
     wh = np.zeros((2, hs, hs), np.float32)
@@ -325,10 +325,11 @@ def make_targets(boxes, classes, size, stride, num_classes, negatives_known=True
         ix, iy = min(hs - 1, int(cx)), min(hs - 1, int(cy))
         sx, sy = max(0.5, 0.54 * w / 6 / stride), max(0.5, 0.54 * h / 6 / stride)
         g = np.exp(-((xs - ix) ** 2) / (2 * sx * sx) - ((ys - iy) ** 2) / (2 * sy * sy))
+        if c < 0:
+            np.maximum(hm, 0.99 * g, out=hm)
+            continue
         np.maximum(hm[c], g, out=hm[c])
         wh[:, iy, ix] = (w, h)
         off[:, iy, ix] = (cx - ix, cy - iy)
         mask[iy, ix] = 1
-    if not negatives_known:
-        np.maximum(hm, 0.99, out=hm)
     return hm, wh, off, mask

@@ -68,8 +68,8 @@ class ChipStream(IterableDataset):
         while True:
             xs, hms, whs, offs, masks = [], [], [], [], []
             for _ in range(batch):
-                img, boxes, classes, negatives_known = maker.make(rng)
-                hm, wh, off, mask = make_targets(boxes, classes, chip, stride, num_classes, negatives_known)
+                img, boxes, classes = maker.make(rng)
+                hm, wh, off, mask = make_targets(boxes, classes, chip, stride, num_classes)
                 xs.append(to_tensor(img))
                 hms.append(hm), whs.append(wh), offs.append(off), masks.append(mask)
             yield (torch.stack(xs), torch.from_numpy(np.stack(hms)), torch.from_numpy(np.stack(whs)),
