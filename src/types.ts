@@ -211,7 +211,7 @@ export class SatcountError extends Error {
 
 /** Library options a SettingsError can name, as a library caller spells them. */
 export type OptionName =
-  | 'gsd' | 'bands' | 'maxMegapixels' | 'overlap' | 'tileSize'
+  | 'gsd' | 'bands' | 'stretch' | 'maxMegapixels' | 'overlap' | 'tileSize'
   | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
   | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
   | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, satcount } from './helpers/cli.js';
 import { hasGdal } from './helpers/gdal.js';
-import { BLOB_MODEL, toLonLat, UTM33_GT, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
+import sharp from 'sharp';
+import { BLOB_MODEL, squaresRgb, toLonLat, UTM33_GT, writeGreyUint16, writeSquaresPng, writeSquaresTiff, type Square } from './helpers/scenes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satcount-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,6 +106,7 @@ describe('satcount count: bad input', () => {
     ['a profile plot without a road', ['count', tif, '--model', BLOB_MODEL, '--profile-plot', join(dir, 'never.png')], 2, /^satcount: --profile-plot applies to the road analysis; it needs --road <geojson>$/m],
     ['an overlap beyond half the tile', ['count', tif, '--model', BLOB_MODEL, '--overlap', '5000'], 2, /^satcount: --overlap 5000: must be ≥ 0 and under half the model's 256-pixel tile/m],
     ['an unknown flag', ['count', tif, '--frobnicate'], 2, /unknown option/],
+    ['an unknown stretch', ['count', tif, '--stretch', 'auto'], 2, /^satcount: --stretch auto: Allowed choices are per-band, shared\.$/m],
   ];
   beforeAll(() => {
     writeFileSync(join(dir, 'notes.tif'), 'these are not pixels\n');
@@ -183,5 +185,58 @@ describe('satcount count: bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`satcount: cannot write ${out}: folder ${join(dir, 'new', 'deeper')} does not exist\n`);
     expect(existsSync(join(dir, 'new', 'deeper'))).toBe(false);
+  });
+});
+
+describe('satcount count --stretch: a 16-bit product whose bands have their own gains', () => {
+  // 1024² is read in the worker thread (pipeline/run.ts), which must stretch as the main thread does.
+  const side = 1024;
+  const grid: Square[] = [];
+  for (let y = 40; y < side - 10; y += 60) for (let x = 40; x < side - 10; x += 60) grid.push([x, y]);
+  const u16 = join(dir, 'gains16.tif');
+  beforeAll(async () => {
+    // Grey squares on grey ground: natural colour has no cast at all.
+    const rgb = squaresRgb(side, side, grid);
+    await writeGreyUint16(u16, side, side, (x, y) => rgb[(y * side + x) * 3] / 255);
+  });
+
+  /** The result and the overlay's mean red, green and blue. */
+  async function countWith(stretch: string[]) {
+    const overlay = join(dir, `gains16${stretch.join('-')}.png`);
+    const r = await satcount(['count', u16, '--model', BLOB_MODEL, '--overlay', overlay, '--json', ...stretch]);
+    expect(r.code).toBe(0);
+    const { channels } = await sharp(overlay).stats();
+    return { result: JSON.parse(r.stdout), rgb: channels.slice(0, 3).map((c) => c.mean) };
+  }
+
+  it('stretches each band over its own range by default, and over one with --stretch shared, recorded in params', async () => {
+    const perBand = await countWith([]);
+    expect(perBand.result.params.stretch).toBe('per-band');
+    expect(perBand.result.counts.total).toBe(grid.length);
+    const shared = await countWith(['--stretch', 'shared']);
+    expect(shared.result.params.stretch).toBe('shared');
+    // One range over green's eight-fold gain: the grey squares turn dim green and the model sees none.
+    expect(shared.rgb[1] - shared.rgb[0]).toBeGreaterThan(30);
+    expect(shared.result.counts.total).toBe(0);
+    expect(Math.abs(perBand.rgb[1] - perBand.rgb[0])).toBeLessThan(3);
+  });
+
+  it('records no stretch for 8-bit images, which are not stretched', async () => {
+    const r = await satcount(['count', tif, '--model', BLOB_MODEL, '--stretch', 'shared', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).params.stretch).toBeNull();
+  });
+
+  it('takes --stretch among the flags of a check case', async () => {
+    const spec = join(dir, 'stretch-check.json');
+    const write = (stretch: string) => writeFileSync(spec, JSON.stringify({ cases: [{ image: u16, flags: { model: BLOB_MODEL, stretch }, expect: { total: 0 } }] }));
+    write('shared');
+    expect((await satcount(['check', spec])).code).toBe(0);
+    write('per-band');
+    expect((await satcount(['check', spec])).code).toBe(1);
+    write('auto');
+    const bad = await satcount(['check', spec]);
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toEqual([expect.stringMatching(/bad check spec: .*--stretch.*auto/)]);
   });
 });

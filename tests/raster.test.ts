@@ -12,7 +12,8 @@ import { lzwDecode } from '../src/raster/tiff/lzw.js';
 import { openRaster, type OpenOptions, type RasterSource } from '../src/raster/open.js';
 import { percentileStretch } from '../src/raster/stretch.js';
 import { fitAffine, geoTransformFromTags } from '../src/raster/geo/transform.js';
-import { SatcountError, type RasterInfo } from '../src/types.js';
+import { SatcountError, SettingsError, type RasterInfo } from '../src/types.js';
+import { greyBar, writeGreyUint16 } from './helpers/scenes.js';
 
 let dir: string;
 beforeAll(() => {
@@ -228,6 +229,38 @@ describe('non-8-bit data is stretched (2–98 percentiles) and nodata is invalid
       expect((img.valid as Uint8Array)[0]).toBe(0);
       expect((img.valid as Uint8Array)[1]).toBe(1);
     });
+  });
+
+  it('stretches each band over its own range by default: greys of a product with per-band gains stay grey; shared shows the cast', async () => {
+    const w = 256;
+    const file = join(dir, 'grey-gains.tif');
+    await writeGreyUint16(file, w, 64, greyBar);
+    const bar = (img: { data: Uint8Array }, x: number) => [...img.data.subarray((10 * w + x) * 3, (10 * w + x) * 3 + 3)];
+    await withSource(file, {}, async (s) => {
+      expect(s.stretch).toBe('per-band');
+      const img = await s.readRgb({ x: 0, y: 0, width: w, height: 64 }, w, 64);
+      for (let x = 16; x < w; x += 32) {
+        const [r, g, b] = bar(img, x);
+        expect(Math.abs(r - 255 * greyBar(x))).toBeLessThanOrEqual(1);
+        expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThanOrEqual(1);
+      }
+    });
+    await withSource(file, { stretch: 'shared' }, async (s) => {
+      expect(s.stretch).toBe('shared');
+      const img = await s.readRgb({ x: 0, y: 0, width: w, height: 64 }, w, 64);
+      // Mid grey: green's gain lifts it well above red, blue's offset lifts blue.
+      const [r, g, b] = bar(img, 3 * 32 + 16);
+      expect(g - r).toBeGreaterThan(50);
+      expect(b - r).toBeGreaterThan(20);
+    });
+  });
+
+  it('refuses an unknown stretch naming the option', async () => {
+    const file = join(dir, 'grey-gains-bad.tif');
+    await writeGreyUint16(file, 32, 32, greyBar);
+    const err = await openRaster(file, { stretch: 'auto' as never }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsError);
+    expect((err as SettingsError).message).toBe('options.stretch auto: expected one of per-band, shared');
   });
 
   it('percentileStretch maps the 2nd and 98th percentiles to the ends', () => {

@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import type { RunOptions } from '../pipeline/run.js';
 import { modelPathOf } from '../pipeline/detectors.js';
+import { readOptions } from '../raster/common.js';
 import { readModelFacts } from '../report/html/model-facts.js';
 import { reportHtml } from '../report/html/report.js';
 import { viewsOfSaved } from '../report/html/view.js';
@@ -14,7 +15,7 @@ import type { Summary } from './summary.js';
 export async function batchReportHtml(outDir: string, summary: Summary, run: Omit<RunOptions, 'detector' | 'onProgress'>, command: string): Promise<string> {
   const viewId = (i: number) => `image-${i + 1}`;
   const saved = summary.rows.flatMap((r, i) => (r.result ? [{ id: viewId(i), title: r.image, resultFile: join(outDir, r.result), image: r.image }] : []));
-  const views = await viewsOfSaved(saved, { gsd: run.gsd, bands: run.bands, maxMegapixels: run.maxMegapixels, signal: run.signal }, run.road);
+  const views = await viewsOfSaved(saved, { ...readOptions(run), signal: run.signal }, run.road);
   return reportHtml({
     title: `satcount batch: ${summary.images} images`,
     command,

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { bandList, nameList, nonNegativeNumber, positiveInt, positiveNumber, probability } from './parse.js';
 import { ROAD_DEFAULTS } from '../pipeline/road-settings.js';
+import { DEFAULT_STRETCH, STRETCH_MODES, type StretchMode } from '../raster/stretch.js';
 import { OUTPUTS, type OutputOptions } from '../report/outputs.js';
 import type { BatchOutputs } from '../batch/run.js';
 import { SatcountError } from '../types.js';
@@ -11,6 +12,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--model <onnx>', 'ONNX detector (default: the shipped model)')
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
+    .addOption(new Option('--stretch <mode>', 'how bands of more than 8 bits become 8-bit colour: each over its own 2–98 % range, or the three over one shared range (for radiometrically balanced products)').choices([...STRETCH_MODES]).default(DEFAULT_STRETCH))
     .option('--threshold <score>', "minimum detection score (default: the model's; 0.4 for the shipped model)", probability)
     .option('--vehicle-classes <names>', 'comma-separated model classes to count (default: those named car, truck, bus, van, small/large vehicle; all if none is)', nameList)
     .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
@@ -82,6 +84,7 @@ export interface ModelFlags {
   model?: string;
   gsd?: number;
   bands?: number[];
+  stretch?: StretchMode;
   threshold?: number;
   vehicleClasses?: string[];
   nmsIou?: number;
@@ -97,6 +100,7 @@ export function modelOptionsFrom(flags: ModelFlags) {
     model: flags.model,
     gsd: flags.gsd,
     bands: flags.bands,
+    stretch: flags.stretch,
     overlap: flags.overlap,
     tileSize: flags.tileSize,
     maxMegapixels: flags.maxMegapixels,

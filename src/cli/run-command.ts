@@ -20,6 +20,7 @@ export function loggerFor(flags: GlobalFlags): Logger {
 const FLAG_FOR: Record<OptionName, string> = {
   gsd: '--gsd',
   bands: '--bands',
+  stretch: '--stretch',
   maxMegapixels: '--max-megapixels',
   overlap: '--overlap',
   tileSize: '--tile-size',

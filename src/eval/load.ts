@@ -1,4 +1,4 @@
-import { openRaster, type OpenOptions } from '../raster/open.js';
+import { openRaster, type OpenOptions, type ReadOptions } from '../raster/open.js';
 import type { RgbImage } from '../types.js';
 
 export interface LoadedImage {
@@ -11,7 +11,7 @@ export interface LoadedImage {
  * Decodes a whole image to 8-bit RGB through the raster reader, like `count` (GeoTIFF, TIFF, PNG,
  * JPEG; invalid where nodata or transparent), with its pixel size when the file or `opts.gsd` gives one.
  */
-export async function loadImage(path: string, opts: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels' | 'signal'> = {}): Promise<LoadedImage> {
+export async function loadImage(path: string, opts: ReadOptions & Pick<OpenOptions, 'signal'> = {}): Promise<LoadedImage> {
   const source = await openRaster(path, { ...opts, allowNoGsd: true });
   try {
     const { width, height } = source.info;

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { ModelInfo } from '../types.js';
 import { openDetector, type ModelChoice } from '../pipeline/detectors.js';
 import { detectScene, planSceneTiles } from '../pipeline/count.js';
+import { readOptions } from '../raster/common.js';
+import type { StretchMode } from '../raster/stretch.js';
 import { memorySource } from '../raster/sources/memory.js';
 import { checkRunOptions, resolveOverlap, resolveTileSize } from '../pipeline/settings.js';
 import { checkWritable, writeFileAtomic } from '../io/atomic.js';
@@ -24,6 +26,8 @@ export interface RunEvalOptions extends ModelChoice {
   /** The images' pixel size, over what the files or labels say. */
   gsd?: number;
   bands?: number[];
+  /** How >8-bit bands are stretched to 8 bits (default per band, as `count`). */
+  stretch?: StretchMode;
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's). */
   overlap?: number;
@@ -53,7 +57,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
     const images: EvalImage[] = [];
     const loaded = new Map<string, LoadedImage>();
     for (const path of paths) {
-      const img = await loadImage(path, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+      const img = await loadImage(path, { ...readOptions(opts), signal: opts.signal });
       loaded.set(path, img);
       const found = await labels.forImage({ path, width: img.image.width, height: img.image.height, gsd_m: img.gsd_m });
       if (!found.file) opts.logger?.warn({ image: path }, 'no label file for this image: every detection counts as a false alarm');

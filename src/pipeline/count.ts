@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Detector } from '../detect/model.js';
 import { mergeTiles, tileToPixel } from '../merge/index.js';
+import type { StretchMode } from '../raster/stretch.js';
 import type { RasterSource } from '../raster/types.js';
 import type { WindowReads } from '../raster/worker-reads.js';
 import { planTiles } from '../tiling/plan.js';
@@ -16,6 +17,8 @@ export interface CountOptions extends ModelChoice {
   gsd?: number;
   /** 1-based band indices to use as R, G, B. */
   bands?: number[];
+  /** How >8-bit bands are stretched to 8 bits: each over its own 2–98 % range (default) or one shared range. */
+  stretch?: StretchMode;
   /** Refuse windows beyond this many megapixels. */
   maxMegapixels?: number;
   /** Tile overlap in model pixels (default: the model's; under half the tile side). */

@@ -1,4 +1,5 @@
 import type { AcquiredOptions } from '../raster/acquired.js';
+import { readOptions } from '../raster/common.js';
 import { openImages } from '../raster/mosaic.js';
 import { workerReads } from '../raster/worker-reads.js';
 import { canopyWarning, countEstimate, qualityAtGsd, type Estimate } from '../road/index.js';
@@ -29,13 +30,14 @@ export interface CountRun extends OutputSubject {
   close(): Promise<void>;
 }
 
-function effectiveParams(opts: RunOptions, road: RoadContext | null, detector: Detector, gsd: number, overlap: number, tiling: Tiling): Record<string, unknown> {
+function effectiveParams(opts: RunOptions, source: RasterSource, road: RoadContext | null, detector: Detector, gsd: number, overlap: number, tiling: Tiling): Record<string, unknown> {
   const m = detector.info;
   return {
     model: m.path,
     gsd_m: gsd,
     model_gsd_m: m.gsd_m,
     bands: opts.bands ?? null,
+    stretch: source.stretch,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
     tiling: tiling.kind,
@@ -133,9 +135,9 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
   checkRunOptions(opts);
   // Several images, a folder or a VRT are one mosaic: one count, one road, queues across image edges.
   const inputs = typeof image === 'string' ? [image] : image;
-  const source = await openImages(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels, signal: opts.signal });
+  const source = await openImages(inputs, { ...readOptions(opts), signal: opts.signal });
   // Started before the model loads, so the worker's start and its opening of the images overlap that.
-  const reads = source.info.width * source.info.height >= WORKER_MIN_PIXELS ? workerReads(inputs, { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels }, source) : null;
+  const reads = source.info.width * source.info.height >= WORKER_MIN_PIXELS ? workerReads(inputs, readOptions(opts), source) : null;
   let detector: Detector | undefined;
   const close = async () => {
     await reads?.close();
@@ -176,7 +178,7 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
       opts.logger?.warn(canopy);
       warnings.push(canopy);
     }
-    const result = baseResult(run, effectiveParams(opts, road, detector, gsd, overlap, tiling), t0);
+    const result = baseResult(run, effectiveParams(opts, source, road, detector, gsd, overlap, tiling), t0);
     Object.assign(result.image, acquisition);
     result.warnings = warnings;
     const total = quality ? countEstimate(run.detections.length, quality) : null;

@@ -1,5 +1,6 @@
 import type { ModelInfo } from '../types.js';
 import { SettingsError } from '../types.js';
+import { resolveStretch } from '../raster/stretch.js';
 import type { RasterSource } from '../raster/types.js';
 import type { CountOptions } from './count.js';
 import type { RoadRunOptions } from './road.js';
@@ -24,6 +25,7 @@ export function checkRunOptions(opts: CountOptions & { road?: RoadRunOptions }):
     if (v !== undefined && !(Number.isFinite(v) && v >= 0 && v <= 1)) throw new SettingsError(option, (n) => `${n} ${v}: expected a number from 0 to 1`);
   };
   positive('gsd', opts.gsd);
+  resolveStretch(opts.stretch);
   positive('maxMegapixels', opts.maxMegapixels);
   if (opts.overlap !== undefined && !(Number.isFinite(opts.overlap) && opts.overlap >= 0)) {
     throw new SettingsError('overlap', (n) => `${n} ${opts.overlap}: expected a number ≥ 0`);

@@ -1,5 +1,11 @@
 import { SatcountError, SettingsError, type PixelWindow } from '../types.js';
 import { TruncatedError } from './tiff/blocks.js';
+import type { ReadOptions } from './types.js';
+
+/** Just the reading options of a run's settings: what the read worker is sent and reports reopen images with. */
+export function readOptions(o: ReadOptions): ReadOptions {
+  return { gsd: o.gsd, bands: o.bands, stretch: o.stretch, maxMegapixels: o.maxMegapixels };
+}
 
 /** 0-based bands to show as RGB (one entry = grey) when the user gave no --bands. */
 export function defaultBands(bandCount: number, alpha: number | null): number[] {

@@ -91,6 +91,7 @@ function mosaicOf(sources: RasterSource[], label: string, opts: OpenOptions): Ra
     georef,
     notes,
     grey: first.grey,
+    stretch: first.stretch,
     parts,
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       const data = new Uint8Array(outW * outH * 3);

@@ -5,7 +5,7 @@ import { describeError } from './common.js';
 import { isUrl } from './sources/files.js';
 import { openTiff } from './tiff/source.js';
 
-export type { OpenOptions, RasterSource } from './types.js';
+export type { OpenOptions, RasterSource, ReadOptions } from './types.js';
 
 type Format = 'tiff' | 'png' | 'jpeg';
 

@@ -4,10 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openImages } from './mosaic.js';
-import type { OpenOptions } from './types.js';
+import type { ReadOptions } from './types.js';
 import type { ReadReply, ReadRequest } from './worker-reads.js';
 
-const { inputs, opts } = workerData as { inputs: string[]; opts: OpenOptions };
+const { inputs, opts } = workerData as { inputs: string[]; opts: ReadOptions };
 const port = parentPort!;
 const source = openImages(inputs, opts);
 // A failed open is answered on each read (the main thread then reads itself and reports it).

@@ -1,7 +1,40 @@
+import { SettingsError } from '../types.js';
+
 /** Linear map of each band's [low, high] onto 0–255. */
 export interface Stretch {
   low: number[];
   high: number[];
+}
+
+/**
+ * How the shown bands of >8-bit data share their 2–98 % ranges. `per-band` (the default) stretches
+ * each band over its own range, as vendors' dynamic range adjustment does: real products carry
+ * different gains and offsets per band (path radiance lifts blue's floor, green holds the highest
+ * numbers), and one shared range shows that as a colour cast (WorldView-3 Shanghai, 16-bit: a
+ * strong green cast and F1 0.24, against natural colour and F1 0.40 per band). `shared` maps the
+ * three over one range (the lowest low to the highest high) and keeps their balance: for products
+ * already radiometrically balanced, where a per-band stretch shifts the colours of a scene
+ * dominated by one land cover (fields turn yellow, asphalt blue).
+ */
+export const STRETCH_MODES = ['per-band', 'shared'] as const;
+export type StretchMode = (typeof STRETCH_MODES)[number];
+export const DEFAULT_STRETCH: StretchMode = 'per-band';
+
+/** The option's value, or the default when unset; anything else is refused naming the option. */
+export function resolveStretch(mode: unknown): StretchMode {
+  if (mode === undefined) return DEFAULT_STRETCH;
+  if (!(STRETCH_MODES as readonly unknown[]).includes(mode)) {
+    throw new SettingsError('stretch', (n) => `${n} ${String(mode)}: expected one of ${STRETCH_MODES.join(', ')}`);
+  }
+  return mode as StretchMode;
+}
+
+/** The [low, high] each output channel is stretched over, for the bands `from` shown as R, G, B. */
+export function channelRanges(s: Stretch, from: readonly number[], mode: StretchMode): [low: number, high: number][] {
+  if (mode === 'per-band') return from.map((b) => [s.low[b], s.high[b]]);
+  const low = Math.min(...from.map((b) => s.low[b]));
+  const high = Math.max(...from.map((b) => s.high[b]));
+  return from.map(() => [low, high]);
 }
 
 const LOW_PERCENTILE = 0.02;

@@ -1,6 +1,7 @@
 import type { TypedArray } from 'geotiff';
 import type { Georef, PixelWindow, RasterInfo, RgbImage } from '../types.js';
 import type { TimeTags } from './acquired.js';
+import type { StretchMode } from './stretch.js';
 
 /** What every image reader is opened with and gives back, apart from openRaster, which picks the reader. */
 
@@ -9,6 +10,8 @@ export interface OpenOptions {
   gsd?: number;
   /** Bands to show as R, G, B (1-based; one band = grey). Default: the first three colour bands. */
   bands?: number[];
+  /** How >8-bit bands are stretched to 8 bits (stretch.ts); default per-band. */
+  stretch?: StretchMode;
   /** Open images with no known pixel size (gsd_m null) instead of refusing them (`satcount info`). */
   allowNoGsd?: boolean;
   /** Refuse images (and single window reads) larger than this. */
@@ -21,6 +24,9 @@ export interface OpenOptions {
   signal?: AbortSignal;
 }
 
+/** The options that decide the pixels a read gives, as runs pass them on to every reader of their images. */
+export type ReadOptions = Pick<OpenOptions, 'gsd' | 'bands' | 'stretch' | 'maxMegapixels'>;
+
 export interface RasterSource {
   info: RasterInfo;
   georef: Georef | null;
@@ -28,6 +34,8 @@ export interface RasterSource {
   notes: string[];
   /** Shown as grey: one band (panchromatic, or --bands with one number) and no colour palette. */
   grey: boolean;
+  /** How the shown bands are stretched to 8 bits; null where samples map directly (8-bit, palette, YCbCr, PNG/JPEG). */
+  stretch: StretchMode | null;
   /** Reads full-res window `win` (clipped to the image; parts outside are invalid), resampled to outW×outH, as 8-bit RGB + validity. */
   readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
   /**

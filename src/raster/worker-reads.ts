@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PixelWindow, RgbImage } from '../types.js';
 import { isUrl } from './sources/url.js';
-import type { OpenOptions, RasterSource } from './types.js';
+import { readOptions } from './common.js';
+import type { RasterSource, ReadOptions } from './types.js';
 
 export interface ReadRequest {
   id: number;
@@ -30,9 +31,9 @@ const WORKER = new URL('./read-worker.js', import.meta.url);
  * again by `source`, which then fails with its own error (one line, exit code) or succeeds.
  * Null where no worker applies: remote images, or no built worker script (tests run the sources).
  */
-export function workerReads(inputs: readonly string[], opts: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels'>, source: RasterSource): WindowReads | null {
+export function workerReads(inputs: readonly string[], opts: ReadOptions, source: RasterSource): WindowReads | null {
   if (inputs.some(isUrl) || !existsSync(fileURLToPath(WORKER))) return null;
-  const worker = new Worker(WORKER, { workerData: { inputs: [...inputs], opts: { gsd: opts.gsd, bands: opts.bands, maxMegapixels: opts.maxMegapixels } } });
+  const worker = new Worker(WORKER, { workerData: { inputs: [...inputs], opts: readOptions(opts) } });
   // Reads still wanted keep the process alive; an idle worker does not.
   worker.unref();
   const pending = new Map<number, (reply: ReadReply) => void>();

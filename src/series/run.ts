@@ -11,6 +11,7 @@ import { modelPathOf, openDetector } from '../pipeline/detectors.js';
 import type { CountResult } from '../pipeline/result.js';
 import { runCount, type RunOptions } from '../pipeline/run.js';
 import { readAcquisition, type AcquiredOptions } from '../raster/acquired.js';
+import { readOptions } from '../raster/common.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readModelFacts } from '../report/html/model-facts.js';
 import { reportHtml, type ReportIndex } from '../report/html/report.js';
@@ -165,7 +166,7 @@ async function seriesReport(o: SeriesOptions, rows: SeriesRow[], chart: string):
   const saved = rows
     .filter((r) => r.result)
     .map((r) => ({ id: viewId(r)!, title: `${r.acquired} — ${r.images.join(', ')}`, resultFile: join(o.outDir, r.result!), image: r.images[0] }));
-  const views = await viewsOfSaved(saved, { gsd: o.run.gsd, bands: o.run.bands, maxMegapixels: o.run.maxMegapixels, signal: o.signal }, o.run.road);
+  const views = await viewsOfSaved(saved, { ...readOptions(o.run), signal: o.signal }, o.run.road);
   const q = (row: SeriesRow, d: 'forward' | 'backward') => (row.queues ? row.queues[d]?.length_m ?? 0 : null);
   const index: ReportIndex = {
     title: 'Over time',

@@ -22,7 +22,7 @@ export const FIXTURES: Record<string, { about: string; options: SynthOptions }> 
     options: { seed: 303, width: 1400, height: 700, lanes: 2, queueLength: 300, otherDirection: 'sparse', driveSide: 'left', queueHead: 'start', center: [1.29, 51.127] },
   },
   rgbn16: {
-    about: '16-bit 4-band (R, G, B, NIR) scene with 12-bit-like digital numbers',
+    about: '16-bit 4-band (R, G, B, NIR) scene with 12-bit-like digital numbers and a gain and offset per band, as real products have (one shared stretch shows a green cast)',
     options: { seed: 404, width: 640, height: 512, lanes: 1, queueLength: 140, otherDirection: 'sparse', bands: 'rgbn16', center: [26.318, 41.72] },
   },
   hidden: {

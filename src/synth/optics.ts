@@ -14,10 +14,29 @@ export interface SceneRaster {
 }
 
 /**
+ * Digital numbers of a 16-bit scene per band (R, G, B, NIR): offset + gain · v² of the display
+ * value v. As in real products (WorldView-3's 11-bit Shanghai tile: blue's 2 % floor 260 against
+ * red's 155, green the highest numbers), path radiance lifts blue's offset and green has the
+ * highest gain. Every band stays under 4096, as a 12-bit sensor's.
+ */
+const DN_BANDS = [
+  { offset: 110, gain: 2500 },
+  { offset: 180, gain: 3700 },
+  { offset: 420, gain: 2100 },
+  { offset: 80, gain: 3400 },
+] as const;
+const MAX_DN = 4095;
+
+/**
  * What a satellite adds (optics/sensor.ts): optical blur, sensor noise, then quantisation; 8-bit
  * RGB also goes through the sensor's JPEG round trip, as most delivered 8-bit products have. The
  * noise here grows with brightness (scenes are rendered in 0..1 before quantisation).
- * 16-bit scenes map display values to 12-bit-like DNs (about 80..3500) with an NIR fourth band.
+ * 16-bit scenes are 12-bit-like DNs with an NIR fourth band and a gain and offset of their own
+ * per band (DN_BANDS), so they look like a real product: one stretch shared by R, G and B shows a
+ * green cast with lifted blue shadows, and a stretch of each band over its own range (vendors'
+ * dynamic range adjustment, the reader's default) takes the cast away. (In a scene mostly of one
+ * land cover it shifts the balance a little itself: the rgbn16 fixture's dry grass turns its road
+ * blue-grey.)
  */
 export async function applyOptics(c: Canvas, bands: SynthBands, nodata: Uint8Array, seed: number): Promise<SceneRaster> {
   gaussianBlur(c, SENSOR.blurSigma_px);
@@ -43,9 +62,9 @@ export async function applyOptics(c: Canvas, bands: SynthBands, nodata: Uint8Arr
   for (let i = 0; i < n; i++) {
     for (let ch = 0; ch < 4; ch++) {
       const v = Math.max(0, c.px[i * 4 + ch]);
-      const dn = 80 + 3400 * v * v;
+      const dn = DN_BANDS[ch].offset + DN_BANDS[ch].gain * v * v;
       // Read noise plus a little shot noise, in digital numbers.
-      data[i * 4 + ch] = nodata[i] ? 0 : Math.max(1, Math.min(65535, Math.round(dn + normalAt(seed, noiseIndex(i, ch)) * (2 + 0.002 * dn))));
+      data[i * 4 + ch] = nodata[i] ? 0 : Math.max(1, Math.min(MAX_DN, Math.round(dn + normalAt(seed, noiseIndex(i, ch)) * (2 + 0.002 * dn))));
     }
   }
   return { width: w, height: h, bands: 4, dtype: 'uint16', nodata: 0, data };

@@ -45,3 +45,31 @@ export async function writeSquaresTiff(path: string, width: number, height: numb
     },
   );
 }
+
+/**
+ * Digital numbers of each band (R, G, B): offset + gain × v for a scene value v from 0 to 1. More
+ * unlike each other than a real product's: blue lifted by path radiance, green eight times red's gain.
+ */
+const UNBALANCED_GAINS = [
+  { offset: 150, gain: 500 },
+  { offset: 300, gain: 4000 },
+  { offset: 800, gain: 500 },
+];
+
+/** Scene value (0 to 1) of neutral grey bars: 8 levels, 32 px wide, dark to light. */
+export const greyBar = (x: number): number => ((x >> 5) % 8) / 7;
+
+/**
+ * A 16-bit RGB GeoTIFF of a neutral grey scene (`value` of each pixel, the same in every band),
+ * each band with its own gain and offset: its natural colour is grey, so whatever cast a read
+ * shows comes from how it was stretched.
+ */
+export async function writeGreyUint16(path: string, width: number, height: number, value: (x: number, y: number) => number): Promise<void> {
+  await writeGeoTiff(path, { width, height, bands: 3, dtype: 'uint16', tileSize: 256, epsg: 32633, geoTransform: UTM33_GT }, (x0, y0, w, h) =>
+    Uint16Array.from({ length: w * h * 3 }, (_, i) => {
+      const g = UNBALANCED_GAINS[i % 3];
+      const p = Math.floor(i / 3);
+      return Math.round(g.offset + g.gain * value(x0 + (p % w), y0 + Math.floor(p / w)));
+    }),
+  );
+}

@@ -39,21 +39,14 @@ Examples:
   return cmd.action(
     action(async (paths: string[], flags: EvalFlags) => {
       const logger = loggerFor(flags);
-      const { modelOverrides, model } = modelOptionsFrom(flags);
       const { runEval } = await import('../../eval/run.js'); // the pipeline and sharp, loaded on use
       const { report } = await runEval(paths, {
-        model,
-        modelOverrides,
+        ...modelOptionsFrom(flags),
         labels: flags.labels,
         labelFormat: flags.labelFormat,
         classes: flags.classes,
         iou: flags.iou,
         simulateGsd: flags.simulateGsd,
-        gsd: flags.gsd,
-        bands: flags.bands,
-        maxMegapixels: flags.maxMegapixels,
-        overlap: flags.overlap,
-        tileSize: flags.tileSize,
         out: flags.out,
         logger,
         signal,

@@ -73,6 +73,8 @@ export async function openPlainImage(path: string, format: 'png' | 'jpeg', opts:
     info,
     georef: null,
     grey: pick[0] === pick[1] && pick[1] === pick[2],
+    // sharp hands over 8 bits (16-bit PNGs scaled by it), so nothing is stretched.
+    stretch: null,
     notes: [`${path}: no georeferencing; outputs carry pixel coordinates only (--gsd ${opts.gsd ?? 'not given'} m)`],
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH, opts.maxMegapixels);

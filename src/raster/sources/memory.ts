@@ -49,6 +49,7 @@ export function memorySource(path: string, image: RgbImage, gsd: number): Raster
     georef: null,
     notes: [],
     grey: false,
+    stretch: null,
     readRgb: (win, outW, outH) =>
       resampleRgb(cropPadded(image, win), { offsetX: 0, offsetY: 0, stepX: win.width / outW, stepY: win.height / outH }, outW, outH),
     close: async () => undefined,

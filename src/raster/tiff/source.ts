@@ -8,7 +8,7 @@ import type { OpenOptions, RasterSource } from '../types.js';
 import { allSet, blankInvalid, maskNodata, maskWhereZero, paletteToRgb, pickRgb, stretchChannel, validChannel, ycbcrToRgb } from '../pixels.js';
 import { resampleRgb } from '../resample.js';
 import { fileSize, openTiffFile } from '../sources/files.js';
-import { percentileStretch, type Stretch } from '../stretch.js';
+import { channelRanges, percentileStretch, resolveStretch, type Stretch } from '../stretch.js';
 import { sampleArray, sampleBits } from './blocks.js';
 import { readTiffGeoreferencing } from './georef.js';
 import { checkImagesInFile, findLevels, images, type Level } from './levels.js';
@@ -134,6 +134,11 @@ async function buildSource(
   const readBands = alpha !== null && !bands.includes(alpha) ? [...bands, alpha] : bands;
   const allSamples = Array.from({ length: spp }, (_, i) => i);
   const eightBit = dtype === 'uint8' && bits === 8;
+  const ycbcr = photometric === PHOTOMETRIC.ycbcr && bands.length === 3;
+  const palette = colorMap !== null && bands.length === 1;
+  // Resolved for every image, so a bad option fails on 8-bit ones too, not only where it would apply.
+  const requested = resolveStretch(opts.stretch);
+  const stretchMode = ycbcr || palette || eightBit ? null : requested;
 
   /**
    * Reads samples `which` (0-based, pixel-interleaved; must include the alpha band if any) of the
@@ -189,25 +194,25 @@ async function buildSource(
     const channels = readBands.length;
     const from: [number, number, number] = bands.length === 1 ? [0, 0, 0] : [0, 1, 2];
     let rgb: Uint8Array;
-    if (photometric === PHOTOMETRIC.ycbcr && bands.length === 3) {
+    if (ycbcr) {
       rgb = new Uint8Array(n * 3);
       ycbcrToRgb(data, channels, rgb, n);
-    } else if (colorMap && bands.length === 1) {
+    } else if (palette) {
       rgb = new Uint8Array(n * 3);
       paletteToRgb(data, channels, colorMap, rgb, n);
-    } else if (eightBit && channels === 3 && bands.length === 3) {
+    } else if (stretchMode === null && channels === 3 && bands.length === 3) {
       rgb = data as Uint8Array;
-    } else if (eightBit) {
+    } else if (stretchMode === null) {
       rgb = new Uint8Array(n * 3);
       pickRgb(data as Uint8Array, channels, from, rgb, n);
     } else {
-      const s = await stretch();
-      // One range for the three shown bands: stretching each band on its own throws the colour
-      // balance (vegetation-heavy scenes turn yellow, asphalt blue), and the detector learnt colours.
-      const low = Math.min(...from.map((b) => s.low[b]));
-      const high = Math.max(...from.map((b) => s.high[b]));
+      // Each band over its own range by default, as vendors' dynamic range adjustment does: real
+      // products carry per-band gains and offsets, which one range shows as a colour cast. `shared`
+      // keeps the bands' balance, for products already radiometrically balanced, where a per-band
+      // stretch shifts the colours of a scene dominated by one land cover (figures: stretch.ts).
+      const ranges = channelRanges(await stretch(), from, stretchMode);
       rgb = new Uint8Array(n * 3);
-      for (let c = 0; c < 3; c++) stretchChannel(data, channels, from[c], low, high, rgb, c, n);
+      for (let c = 0; c < 3; c++) stretchChannel(data, channels, from[c], ranges[c][0], ranges[c][1], rgb, c, n);
     }
     if (eightBit && photometric === PHOTOMETRIC.whiteIsZero) for (let i = 0; i < rgb.length; i++) rgb[i] = 255 - rgb[i];
     if (!allSet(valid)) blankInvalid(rgb, valid, n);
@@ -219,6 +224,7 @@ async function buildSource(
     georef,
     notes,
     grey: bands.length === 1 && !colorMap,
+    stretch: stretchMode,
     readTimeTags: () => timeTagsOf(main),
     async readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage> {
       checkWindowSize(path, win, outW, outH);

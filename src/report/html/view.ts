@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { CountResult } from '../../pipeline/result.js';
 import { prepareRoad, type RoadContext, type RoadRunOptions } from '../../pipeline/road.js';
 import { openImages } from '../../raster/mosaic.js';
-import type { OpenOptions, RasterSource } from '../../raster/open.js';
+import type { OpenOptions, RasterSource, ReadOptions } from '../../raster/open.js';
 import { overlayRoad } from '../queue-lines.js';
 import { reportImage } from './rendering.js';
 import type { ReportView } from './report.js';
@@ -21,7 +21,7 @@ export async function viewOfResult(
   title: string,
   result: CountResult,
   image: string,
-  open: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels' | 'signal'>,
+  open: ReadOptions & Pick<OpenOptions, 'signal'>,
   road: RoadRunOptions | undefined,
   maxSide?: number,
 ): Promise<ReportView> {
@@ -51,7 +51,7 @@ export interface SavedResult {
 /** Views of results saved earlier (batch and series pages), one image open at a time. */
 export async function viewsOfSaved(
   saved: readonly SavedResult[],
-  open: Pick<OpenOptions, 'gsd' | 'bands' | 'maxMegapixels' | 'signal'>,
+  open: ReadOptions & Pick<OpenOptions, 'signal'>,
   road: RoadRunOptions | undefined,
 ): Promise<ReportView[]> {
   const views: ReportView[] = [];
