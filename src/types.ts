@@ -181,6 +181,8 @@ export interface ModelInfo {
   quality: QualityEntry[];
   /** Tile sides must be multiples of this for a model with a dynamic input; null: input_size only. */
   size_multiple: number | null;
+  /** Test-time mirror averaging (detect/mirror.ts): each tile is inferred twice. */
+  tta: boolean;
 }
 
 /** Transforms between the pixel grid, the image CRS and WGS84 for one georeferenced image. */
@@ -212,7 +214,7 @@ export class SatcountError extends Error {
 /** Library options a SettingsError can name, as a library caller spells them. */
 export type OptionName =
   | 'gsd' | 'bands' | 'stretch' | 'maxMegapixels' | 'overlap' | 'tileSize'
-  | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads'
+  | 'modelOverrides.gsd_m' | 'modelOverrides.score_threshold' | 'modelOverrides.nms_iou' | 'modelOverrides.threads' | 'modelOverrides.tta'
   | 'road.crs' | 'road.corridor_m' | 'road.maxGap_m' | 'road.profileBin_m'
   | 'iou' | 'simulateGsd' | 'classes' | 'labelFormat';
 

@@ -76,10 +76,14 @@ def run_set(cli, model, groups, gsd, classes=None, threshold=None):
     return rows
 
 
+# Flags every eval gets (main sets them from --tta).
+EVAL_FLAGS = []
+
+
 def run_eval(cli, model, images, labels, extra, gsd, classes=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         cmd = ["node", cli, "eval", *images, "--labels", labels, "--model", model, "--simulate-gsd", str(gsd),
-               "--out", f.name, "--quiet", *extra]
+               "--out", f.name, "--quiet", *extra, *EVAL_FLAGS]
         if classes:
             cmd += ["--classes", classes]
         res = subprocess.run(cmd, capture_output=True, text=True)
@@ -157,7 +161,10 @@ def main(argv=None):
                          "shipped threshold is chosen this way, through the product")
     ap.add_argument("--gsds", nargs="+", type=float, default=list(GSDS), help="simulated GSDs (default 0.3 0.5)")
     ap.add_argument("--json", help="write all figures here")
+    ap.add_argument("--tta", action="store_true", help="measure with test-time mirror averaging (satcount eval --tta)")
     args = ap.parse_args(argv)
+    if args.tta:
+        EVAL_FLAGS.append("--tta")
     with tempfile.TemporaryDirectory() as scratch:
         all_sets = sets(args.data, args.labels_root, scratch)
         if args.write_quality:

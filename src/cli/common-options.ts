@@ -20,7 +20,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
-    .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt);
+    .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt)
+    .option('--tta', 'test-time augmentation: also infer each tile mirrored left–right and average the two (twice the inference time; satcount-centernet models only; the model card has what it buys)');
 }
 
 export function addRoadOptions(cmd: Command): Command {
@@ -92,6 +93,7 @@ export interface ModelFlags {
   tileSize?: number;
   maxMegapixels?: number;
   threads?: number;
+  tta?: boolean;
   modelGsd?: number;
 }
 
@@ -109,6 +111,7 @@ export function modelOptionsFrom(flags: ModelFlags) {
       vehicle_classes: flags.vehicleClasses,
       nms_iou: flags.nmsIou,
       threads: flags.threads,
+      tta: flags.tta,
       gsd_m: flags.modelGsd,
     },
   };

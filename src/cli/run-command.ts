@@ -28,6 +28,7 @@ const FLAG_FOR: Record<OptionName, string> = {
   'modelOverrides.score_threshold': '--threshold',
   'modelOverrides.nms_iou': '--nms-iou',
   'modelOverrides.threads': '--threads',
+  'modelOverrides.tta': '--tta',
   'road.crs': '--road-crs',
   'road.corridor_m': '--corridor',
   'road.maxGap_m': '--max-gap',

@@ -8,6 +8,7 @@ import { nms } from '../geom/boxes.js';
 import { SatcountError, SettingsError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
 import { expectedLayouts, LAYOUTS, resolveLayout, type ResolvedLayout } from './layouts.js';
 import { settingsFromMetadata, type MetadataSettings } from './metadata.js';
+import { averageMirrored, mirrorInput } from './mirror.js';
 import { fillInput, normalizationTables } from './normalize.js';
 import { readOnnxHeader } from './onnx-proto.js';
 import { shapeText, type OutputTensor } from './tensor.js';
@@ -24,6 +25,8 @@ export interface ModelOverrides {
   layout?: LayoutName;
   /** onnxruntime intra-op threads; default: the number of cores, at most 4. */
   threads?: number;
+  /** Test-time mirror averaging (detect/mirror.ts); satcount-centernet models only. */
+  tta?: boolean;
 }
 
 export interface Detector {
@@ -220,6 +223,22 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
 
     const warm = await run(tensorIn(0, width, height));
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
+    const tta = overrides.tta ?? false;
+    if (tta && layout.name !== 'satcount-centernet') {
+      throw new SettingsError('modelOverrides.tta', (n) => `${path}: ${n} needs a satcount-centernet model (a dense score grid to average); this one is ${layout.name}`);
+    }
+    // Score and size grids (not the centre offsets) are averaged with the mirrored tile's.
+    const averaged = tta ? layout.outputs.slice(0, 2) : [];
+    let mirrorSlot = new Float32Array(0);
+    const infer = async (tensor: ort.Tensor): Promise<OutputTensor[]> => {
+      const outputs = await run(tensor);
+      if (!tta) return outputs;
+      const input = tensor.data as Float32Array;
+      if (mirrorSlot.length < input.length) mirrorSlot = new Float32Array(input.length);
+      const mirrored = await run(new ort.Tensor('float32', mirrorInput(input, tensor.dims, mirrorSlot.subarray(0, input.length)), tensor.dims));
+      for (const i of averaged) averageMirrored(outputs[i], mirrored[i]);
+      return outputs;
+    };
     const gsd_m = overrides.gsd_m ?? settings.gsd_m;
     if (gsd_m === undefined) throw new SettingsError('modelOverrides.gsd_m', (n) => `${path}: model has no gsd_m in its metadata; pass ${n} <metres per pixel>`, 3);
     const tileSide = Math.min(width, height);
@@ -244,6 +263,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       trained_on: settings.trained_on ?? null,
       quality: settings.quality ?? [],
       size_multiple: dynamic ? DYNAMIC_SIZE_MULTIPLE : null,
+      tta,
     };
 
     const tables = normalizationTables(info.normalization);
@@ -276,7 +296,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
           fillInput(rgb, w * h, info.normalization.order, tables, tensor.data as Float32Array);
           return tensor;
         });
-        const ran = Promise.all([filled, lastRun]).then(([tensor]) => run(tensor));
+        const ran = Promise.all([filled, lastRun]).then(([tensor]) => infer(tensor));
         lastRun = bufferFree[k] = ran.catch(() => undefined);
         return ran.then((outputs) => decode(outputs, w, h));
       },

@@ -40,6 +40,7 @@ function effectiveParams(opts: RunOptions, source: RasterSource, road: RoadConte
     stretch: source.stretch,
     threshold: m.score_threshold,
     nms_iou: m.nms_iou,
+    tta: m.tta,
     tiling: tiling.kind,
     tile_size: tiling.size,
     tile_overlap: overlap,
