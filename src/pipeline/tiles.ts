@@ -1,4 +1,5 @@
 import type { RasterSource } from '../raster/types.js';
+import type { WindowReads } from '../raster/worker-reads.js';
 import type { RgbImage, Tile } from '../types.js';
 
 export interface ReadTile {
@@ -13,12 +14,16 @@ export interface ReadTile {
  * (workerReads) run during them, and two in flight keep the worker busy while one is inferred.
  */
 export async function* readAhead(
-  source: Pick<RasterSource, 'readRgb'>,
+  source: Pick<RasterSource, 'readRgb'> | WindowReads,
   tiles: Tile[],
   signal?: AbortSignal,
   depth = 1,
 ): AsyncGenerator<ReadTile> {
   const read = async (tile: Tile): Promise<ReadTile> => {
+    if ('readTimed' in source) {
+      const { rgb, seconds } = await source.readTimed(tile.window, tile.modelWidth, tile.modelHeight);
+      return { tile, rgb, readSeconds: seconds };
+    }
     const t0 = performance.now();
     const rgb = await source.readRgb(tile.window, tile.modelWidth, tile.modelHeight);
     return { tile, rgb, readSeconds: (performance.now() - t0) / 1000 };

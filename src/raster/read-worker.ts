@@ -15,12 +15,14 @@ source.catch(() => undefined);
 
 port.on('message', async ({ id, win, outW, outH }: ReadRequest) => {
   try {
+    const t0 = performance.now();
     const rgb = await (await source).readRgb(win, outW, outH);
+    const seconds = (performance.now() - t0) / 1000;
     // Transferred buffers must be whole and unshared: pooled or sliced ones are copied first.
     const own = (a: Uint8Array) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice());
     const data = own(rgb.data);
     const valid = rgb.valid ? own(rgb.valid) : null;
-    const reply: ReadReply = { id, rgb: { width: rgb.width, height: rgb.height, data, valid } };
+    const reply: ReadReply = { id, rgb: { width: rgb.width, height: rgb.height, data, valid }, seconds };
     port.postMessage(reply, [data.buffer as ArrayBuffer, ...(valid ? [valid.buffer as ArrayBuffer] : [])]);
   } catch (err) {
     const reply: ReadReply = { id, error: err instanceof Error ? err.message : String(err) };

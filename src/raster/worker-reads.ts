@@ -13,11 +13,14 @@ export interface ReadRequest {
   outH: number;
 }
 
-export type ReadReply = { id: number; rgb: RgbImage; error?: undefined } | { id: number; error: string };
+/** `seconds`: the worker's own time on the read, so a tile's read time leaves out its wait in the queue. */
+export type ReadReply = { id: number; rgb: RgbImage; seconds: number; error?: undefined } | { id: number; error: string };
 
 /** Reads windows of a source, off the main thread where it can. */
 export interface WindowReads {
   readRgb(win: PixelWindow, outW: number, outH: number): Promise<RgbImage>;
+  /** readRgb with the seconds spent reading (decoding), not waiting behind other reads. */
+  readTimed(win: PixelWindow, outW: number, outH: number): Promise<{ rgb: RgbImage; seconds: number }>;
   /** Stops the worker; later reads go to the source. */
   close(): Promise<void>;
 }
@@ -51,22 +54,30 @@ export function workerReads(inputs: readonly string[], opts: ReadOptions, source
   worker.on('error', failAll);
   worker.on('exit', failAll);
   let next = 0;
+  const readHere = async (win: PixelWindow, outW: number, outH: number) => {
+    const t0 = performance.now();
+    const rgb = await source.readRgb(win, outW, outH);
+    return { rgb, seconds: (performance.now() - t0) / 1000 };
+  };
+  const readTimed = async (win: PixelWindow, outW: number, outH: number) => {
+    if (broken) return readHere(win, outW, outH);
+    const id = next++;
+    worker.ref();
+    const reply = await new Promise<ReadReply>((resolve) => {
+      pending.set(id, resolve);
+      worker.postMessage({ id, win, outW, outH } satisfies ReadRequest);
+    });
+    if (pending.size === 0) worker.unref();
+    return reply.error === undefined ? { rgb: reply.rgb, seconds: reply.seconds } : readHere(win, outW, outH);
+  };
   return {
-    async readRgb(win, outW, outH) {
-      if (broken) return source.readRgb(win, outW, outH);
-      const id = next++;
-      worker.ref();
-      const reply = await new Promise<ReadReply>((resolve) => {
-        pending.set(id, resolve);
-        worker.postMessage({ id, win, outW, outH } satisfies ReadRequest);
-      });
-      if (pending.size === 0) worker.unref();
-      return reply.error === undefined ? reply.rgb : source.readRgb(win, outW, outH);
-    },
+    readTimed,
+    readRgb: async (win, outW, outH) => (await readTimed(win, outW, outH)).rgb,
     async close() {
       if (broken) return;
-      broken = true;
       worker.off('exit', failAll);
+      // Reads still waiting for the worker go to the source instead of never settling.
+      failAll();
       // Not awaited: terminate() of a worker still starting up can stay unsettled while the loop
       // empties (the process then ended with exit 13, a top-level await never settled). The
       // worker's results are no longer wanted; terminating it is enough.
