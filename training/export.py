@@ -15,10 +15,10 @@ INPUT_SIZE = [512, 512]
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
 TRAINED_ON = ("KIT AIS Data Set (CC BY 3.0); Minsk aerial cars (Y. Kharuzhy and the Minsk OpenStreetMap "
-              "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles and "
-              "hand-checked vehicle-free regions of SpaceNet Las Vegas WorldView-3 tiles as negatives "
-              "(SpaceNet, CC BY-SA 4.0, imagery Maxar); vehicle-free UC Merced Land Use images (Yang & Newsam, "
-              "ACM GIS 2010; USGS public domain)")
+              "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles, "
+              "hand-checked vehicle-free regions of SpaceNet Las Vegas WorldView-3 tiles as negatives and the "
+              "trainable Las Vegas tiles with reviewed pseudo-labels (SpaceNet, CC BY-SA 4.0, imagery Maxar); "
+              "vehicle-free UC Merced Land Use images (Yang & Newsam, ACM GIS 2010; USGS public domain)")
 
 
 def metadata(stride, score_threshold, version, quality=None):
@@ -33,6 +33,9 @@ def metadata(stride, score_threshold, version, quality=None):
         "classes": CLASSES,
         "score_threshold": round(float(score_threshold), 3),
         "nms_iou": 0.5,
+        # Test-time mirror averaging by default: on every validation set it paid for its doubled
+        # inference (models/README.md); `satcount --no-tta` turns it off.
+        "tta": True,
         "tile_overlap": 64,
         "normalization": {"order": "rgb", "mean": MEAN, "std": STD},
         "trained_on": TRAINED_ON,

@@ -21,7 +21,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt)
-    .option('--tta', 'test-time augmentation: also infer each tile mirrored left–right and average the two (twice the inference time; satcount-centernet models only; the model card has what it buys)');
+    .option('--tta', "test-time augmentation: also infer each tile mirrored left–right and average the two (twice the inference time; satcount-centernet models only; default: the model's, on for the shipped model)")
+    .option('--no-tta', 'one inference per tile: about twice as fast, less accurate (the model card has both)');
 }
 
 export function addRoadOptions(cmd: Command): Command {

@@ -16,6 +16,8 @@ export interface MetadataSettings {
   classes?: string[];
   score_threshold?: number;
   nms_iou?: number;
+  /** Test-time mirror averaging by default (satcount key `tta`; the quality was measured with it). */
+  tta?: boolean;
   normalization?: Normalization;
   tile_overlap?: number;
   /** Overlap as a share of the tile size, when the convention states it so (Deepness). */
@@ -121,6 +123,10 @@ function fromSatcount(raw: string, path: string): MetadataSettings {
   if (m.nms_iou !== undefined) {
     if (!fraction(m.nms_iou)) fail(path, 'nms_iou must be in (0, 1]');
     out.nms_iou = m.nms_iou;
+  }
+  if (m.tta !== undefined) {
+    if (typeof m.tta !== 'boolean') fail(path, 'tta must be true or false');
+    out.tta = m.tta;
   }
   if (m.tile_overlap !== undefined) {
     if (!Number.isInteger(m.tile_overlap) || (m.tile_overlap as number) < 0) fail(path, 'tile_overlap must be a whole number of pixels');

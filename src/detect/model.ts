@@ -25,7 +25,7 @@ export interface ModelOverrides {
   layout?: LayoutName;
   /** onnxruntime intra-op threads; default: the number of cores, at most 4. */
   threads?: number;
-  /** Test-time mirror averaging (detect/mirror.ts); satcount-centernet models only. */
+  /** Test-time mirror averaging (detect/mirror.ts); satcount-centernet models only. Default: the metadata's `tta`, else off. */
   tta?: boolean;
 }
 
@@ -223,7 +223,8 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
 
     const warm = await run(tensorIn(0, width, height));
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
-    const tta = overrides.tta ?? false;
+    // The metadata's default applies where it can; asked for on a layout without a dense grid, it is refused.
+    const tta = overrides.tta ?? (settings.tta === true && layout.name === 'satcount-centernet');
     if (tta && layout.name !== 'satcount-centernet') {
       throw new SettingsError('modelOverrides.tta', (n) => `${path}: ${n} needs a satcount-centernet model (a dense score grid to average); this one is ${layout.name}`);
     }
