@@ -90,6 +90,7 @@ describe('metadata', () => {
           classes: ['car'],
           score_threshold: 0.3,
           nms_iou: 0.6,
+          tta: true,
           tile_overlap: 48,
           normalization: { order: 'bgr', mean: [0.4, 0.5, 0.6], std: [0.2, 0.2, 0.2] },
           trained_on: 'somewhere',
@@ -105,6 +106,7 @@ describe('metadata', () => {
       classes: ['car'],
       score_threshold: 0.3,
       nms_iou: 0.6,
+      tta: true,
       tile_overlap: 48,
       normalization: { order: 'bgr', mean: [0.4, 0.5, 0.6], std: [0.2, 0.2, 0.2] },
       trained_on: 'somewhere',
@@ -112,6 +114,7 @@ describe('metadata', () => {
     expect(() => settingsFromMetadata({ satcount: '{gsd' }, 'm.onnx')).toThrow("m.onnx: model metadata 'satcount' is not valid JSON");
     expect(() => settingsFromMetadata({ satcount: '{"gsd_m": -1}' }, 'm.onnx')).toThrow(/gsd_m must be a positive number/);
     expect(() => settingsFromMetadata({ satcount: '{"layout": "ssd"}' }, 'm.onnx')).toThrow(/layout "ssd" is not one of/);
+    expect(() => settingsFromMetadata({ satcount: '{"tta": "yes"}' }, 'm.onnx')).toThrow('m.onnx: model metadata tta must be true or false');
   });
 
   test('Deepness keys: JSON values, resolution in cm, overlap in percent, class names as JSON or Python', () => {
