@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement in its own process, so peak RSS and warm caches belong to it alone.
  * Usage: node dist/bench/child.js
- *   alternate <image> <rounds> [tileSize] [threads]   bare model against the pipeline, quiet and with one core busy
+ *   alternate <image> <rounds> [tileSize] [threads] [tta]   bare model against the pipeline, quiet and with one core busy (tta: on/off; default the model's)
  *   decode <image>                                   decode every full-resolution block once
  *   count <image> [road.geojson]                     one count (peak RSS)
  *   sizes <image> <rounds> <side>...                  bare model per tile side, alternated
@@ -169,8 +169,8 @@ async function pipeline(image: string, detector: Detector, tileSize: number) {
  * Alternates the bare model and the pipeline in one process, `rounds` times, first quiet, then
  * with a spinning child taking one core, so every ratio compares runs minutes apart at most.
  */
-async function alternate(image: string, rounds: number, tileSize = SCENE_TILE_SIZE, threads?: number) {
-  const detector = await loadModel(DEFAULT_MODEL_PATH, { threads });
+async function alternate(image: string, rounds: number, tileSize = SCENE_TILE_SIZE, threads?: number, tta?: boolean) {
+  const detector = await loadModel(DEFAULT_MODEL_PATH, { threads, tta });
   const samples = await sampleTiles(image, tileSize);
   const [tw, th] = [tileSize, tileSize];
   const tileKm2 = (tw * th * detector.info.gsd_m ** 2) / 1e6;
@@ -198,12 +198,12 @@ async function alternate(image: string, rounds: number, tileSize = SCENE_TILE_SI
   return out;
 }
 
-const [what, a, b, c, d] = process.argv.slice(2);
+const [what, a, b, c, d, e] = process.argv.slice(2);
 const num = (v: string | undefined) => (v ? Number(v) : undefined);
 const out =
   what === 'count' ? await count(a, b)
   : what === 'decode' ? await decode(a)
-  : what === 'alternate' ? await alternate(a, Number(b), num(c), num(d))
+  : what === 'alternate' ? await alternate(a, Number(b), num(c), num(d), e ? e === 'on' : undefined)
   : what === 'sizes' ? await sizes(a, Number(b), process.argv.slice(5).map(Number))
   : what === 'threads' ? await threadCounts(a, Number(b), process.argv.slice(5).map(Number))
   : null;

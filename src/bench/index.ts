@@ -3,7 +3,7 @@
  * with the measurements alternated, the bare model against the pipeline (quiet and with one core
  * busy), decoding against GDAL, a 20 km road corridor, startup and peak memory, then the floors
  * of issue 13 with pass or fail. `-- --large` adds the 40000×40000 memory run; `-- --rounds n`
- * sets the alternation rounds (default 3); `-- --tile-size n` and `-- --threads n` try other settings;
+ * sets the alternation rounds (default 3); `-- --tile-size n`, `-- --threads n` and `-- --no-tta` try other settings;
  * `-- --tile-sizes 512,1024,…` prints only the bare model's time per km² by tile side,
  * `-- --thread-counts 1,2` only the pipeline's km²/s by intra-op thread count; `-- --size n`
  * uses an n×n scene instead of 10,000² (a shared, busy machine).
@@ -62,6 +62,8 @@ const large = process.argv.includes('--large');
 const rounds = Number(flag('--rounds') ?? 3);
 const tileSize = flag('--tile-size');
 const threads = flag('--threads');
+// The shipped model averages each tile with its mirror image (twice the inference); --no-tta measures one pass.
+const noTta = process.argv.includes('--no-tta');
 const size = Number(flag('--size') ?? 10_000);
 const load0 = loadavg()[0];
 process.stderr.write(`satcount bench: scenes in ${DIR} (generated on first run); load average ${load0.toFixed(2)} on ${cpus().length} cores\n`);
@@ -96,7 +98,7 @@ if (threadList) {
 // 1. Bare model against the pipeline, alternated, quiet and with one core busy.
 interface Pair { model_ms: number; pipeline_ms: number }
 interface Alternation { tile: number; overlap: number; tile_km2: number; scene_km2: number; tiles: number; full_tiles: number; quiet: Pair[]; loaded: Pair[] }
-const alt = child<Alternation>('alternate', scene, String(rounds), tileSize ?? '', threads ?? '');
+const alt = child<Alternation>('alternate', scene, String(rounds), tileSize ?? '', threads ?? '', noTta ? 'off' : '');
 const ratios: Record<'quiet' | 'loaded', { ratio: number[]; eff: number[] }> = { quiet: { ratio: [], eff: [] }, loaded: { ratio: [], eff: [] } };
 for (const kind of ['quiet', 'loaded'] as const) {
   const label = kind === 'quiet' ? 'quiet' : 'one core busy';
@@ -148,7 +150,7 @@ const corridor = await corridorScene(DIR, 20);
 const walls: number[] = [];
 let last: { timing: { tiles: number; read_s: number; inference_s: number }; counts: { on_road: number } } | null = null;
 let corridorRss = 0;
-const extra = [...(tileSize ? ['--tile-size', tileSize] : []), ...(threads ? ['--threads', threads] : [])];
+const extra = [...(tileSize ? ['--tile-size', tileSize] : []), ...(threads ? ['--threads', threads] : []), ...(noTta ? ['--no-tta'] : [])];
 for (let r = 0; r < rounds; r++) {
   const run = timed(process.execPath, [CLI, 'count', corridor.image, '--road', corridor.road, '--road-crs', 'pixel', '--json', ...extra]);
   walls.push(run.s);
@@ -167,7 +169,7 @@ const version: number[] = [];
 const oneTile: number[] = [];
 for (let r = 0; r < Math.max(5, rounds); r++) {
   version.push(timed(process.execPath, [CLI, '--version']).s);
-  oneTile.push(timed(process.execPath, [CLI, 'count', small, '--quiet']).s);
+  oneTile.push(timed(process.execPath, [CLI, 'count', small, '--quiet', ...(noTta ? ['--no-tta'] : [])]).s);
 }
 add('start-up: satcount --version', spread(version, 2, ' s'));
 add('start-up: count of one 512² tile', `${spread(oneTile, 2, ' s')} (process start to exit)`);
@@ -191,7 +193,7 @@ if (large) {
 
 const width = Math.max(...rows.map(([k]) => k.length));
 const out = process.stdout;
-out.write(`\nsatcount bench (${BENCH_GSD} m scenes, ${process.arch}, ${cpus().length} cores, load average ${load0.toFixed(2)} at start, ${rounds} rounds)\n`);
+out.write(`\nsatcount bench (${BENCH_GSD} m scenes, ${process.arch}, ${cpus().length} cores, load average ${load0.toFixed(2)} at start, ${rounds} rounds, ${noTta ? 'one pass per tile (--no-tta)' : "the model's default test-time augmentation"})\n`);
 out.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
 const fw = Math.max(...floors.map(([k]) => k.length));
 out.write('\nfloors (issue 13; medians of the rounds)\n');
