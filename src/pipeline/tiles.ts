@@ -1,5 +1,5 @@
 import type { RasterSource } from '../raster/types.js';
-import type { WindowReads } from '../raster/worker-reads.js';
+import { timedRead, type WindowReads } from '../raster/worker-reads.js';
 import type { RgbImage, Tile } from '../types.js';
 
 export interface ReadTile {
@@ -20,13 +20,9 @@ export async function* readAhead(
   depth = 1,
 ): AsyncGenerator<ReadTile> {
   const read = async (tile: Tile): Promise<ReadTile> => {
-    if ('readTimed' in source) {
-      const { rgb, seconds } = await source.readTimed(tile.window, tile.modelWidth, tile.modelHeight);
-      return { tile, rgb, readSeconds: seconds };
-    }
-    const t0 = performance.now();
-    const rgb = await source.readRgb(tile.window, tile.modelWidth, tile.modelHeight);
-    return { tile, rgb, readSeconds: (performance.now() - t0) / 1000 };
+    const { window: win, modelWidth: w, modelHeight: h } = tile;
+    const { rgb, seconds } = 'readTimed' in source ? await source.readTimed(win, w, h) : await timedRead(source, win, w, h);
+    return { tile, rgb, readSeconds: seconds };
   };
   const queue: Promise<ReadTile>[] = [];
   let started = 0;

@@ -27,6 +27,13 @@ export interface WindowReads {
 
 const WORKER = new URL('./read-worker.js', import.meta.url);
 
+/** A read of `source` on this thread, with the seconds it took. */
+export async function timedRead(source: Pick<RasterSource, 'readRgb'>, win: PixelWindow, outW: number, outH: number): Promise<{ rgb: RgbImage; seconds: number }> {
+  const t0 = performance.now();
+  const rgb = await source.readRgb(win, outW, outH);
+  return { rgb, seconds: (performance.now() - t0) / 1000 };
+}
+
 /**
  * Window reads in a worker thread. onnxruntime-node runs each inference on the main thread, so
  * reads there wait for it and it waits for them; in a worker, decoding the next tiles runs while
@@ -54,13 +61,8 @@ export function workerReads(inputs: readonly string[], opts: ReadOptions, source
   worker.on('error', failAll);
   worker.on('exit', failAll);
   let next = 0;
-  const readHere = async (win: PixelWindow, outW: number, outH: number) => {
-    const t0 = performance.now();
-    const rgb = await source.readRgb(win, outW, outH);
-    return { rgb, seconds: (performance.now() - t0) / 1000 };
-  };
   const readTimed = async (win: PixelWindow, outW: number, outH: number) => {
-    if (broken) return readHere(win, outW, outH);
+    if (broken) return timedRead(source, win, outW, outH);
     const id = next++;
     worker.ref();
     const reply = await new Promise<ReadReply>((resolve) => {
@@ -68,7 +70,7 @@ export function workerReads(inputs: readonly string[], opts: ReadOptions, source
       worker.postMessage({ id, win, outW, outH } satisfies ReadRequest);
     });
     if (pending.size === 0) worker.unref();
-    return reply.error === undefined ? { rgb: reply.rgb, seconds: reply.seconds } : readHere(win, outW, outH);
+    return reply.error === undefined ? { rgb: reply.rgb, seconds: reply.seconds } : timedRead(source, win, outW, outH);
   };
   return {
     readTimed,
