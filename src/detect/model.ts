@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from '../packages/onnxruntime.js';
 import { isVehicleName, sameClassName } from '../eval/classes.js';
 import { nms } from '../geom/boxes.js';
 import { SatcountError, SettingsError, type LayoutName, type ModelInfo, type Normalization, type TileDetection } from '../types.js';
@@ -78,13 +79,13 @@ async function readModelFile(path: string): Promise<Uint8Array> {
 }
 
 /** Input size from a static [1, 3, H, W] input shape, or null when any of H, W is symbolic. */
-function staticInputSize(meta: ort.InferenceSession.ValueMetadata | undefined): [number, number] | null {
+function staticInputSize(meta: Ort.InferenceSession.ValueMetadata | undefined): [number, number] | null {
   if (!meta?.isTensor || meta.shape.length !== 4) return null;
   const [, , h, w] = meta.shape;
   return typeof w === 'number' && typeof h === 'number' && w > 0 && h > 0 ? [w, h] : null;
 }
 
-function checkInput(path: string, session: ort.InferenceSession): string {
+function checkInput(path: string, session: Ort.InferenceSession): string {
   if (session.inputNames.length !== 1) {
     throw modelError(path, `model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); expected one image input`);
   }
@@ -99,7 +100,7 @@ function checkInput(path: string, session: ort.InferenceSession): string {
   return session.inputNames[0];
 }
 
-function chooseInputSize(path: string, session: ort.InferenceSession, wanted: [number, number] | undefined): [number, number] {
+function chooseInputSize(path: string, session: Ort.InferenceSession, wanted: [number, number] | undefined): [number, number] {
   const fixed = staticInputSize(session.inputMetadata[0]);
   if (wanted && fixed && (wanted[0] !== fixed[0] || wanted[1] !== fixed[1])) {
     throw modelError(path, `input size ${wanted[0]}x${wanted[1]} does not match the model's fixed input ${fixed[0]}x${fixed[1]}`);
@@ -114,7 +115,7 @@ function chooseInputSize(path: string, session: ort.InferenceSession, wanted: [n
   return size;
 }
 
-function toOutputs(path: string, names: readonly string[], result: ort.InferenceSession.ReturnType): OutputTensor[] {
+function toOutputs(path: string, names: readonly string[], result: Ort.InferenceSession.ReturnType): OutputTensor[] {
   return names.map((name) => {
     const t = result[name];
     if (t.type !== 'float32') throw modelError(path, `model output ${name} is ${t.type}; expected float32`);
@@ -162,12 +163,15 @@ function classList(given: string[] | undefined, count: number | null): string[] 
  * Loads an ONNX detector and its settings: metadata (satcount's own key, else Deepness or
  * Ultralytics keys) with `overrides` on top. One warm-up inference on a blank tile learns the
  * output shapes, which decide the layout when nothing names it, and catches models that cannot
- * run at their input size before any image is read.
+ * run before any image is read (a model with a fixed input size, at that size).
  *
  * Without metadata: RGB scaled to 0–1, score threshold 0.25, NMS IoU 0.45, tile overlap 1/8 of the
  * tile, class names `class_<i>`. A model whose ground sample distance is unknown is refused
  * (exit 3) unless `overrides.gsd_m` gives it, because tiles at a guessed scale count wrongly.
  */
+/** Side of the blank tile a dynamic-size model is first run on (a multiple of 32). */
+const PROBE_SIDE = 256;
+
 export async function loadModel(path: string, overrides: ModelOverrides = {}): Promise<Detector> {
   const bytes = await readModelFile(path);
   let metadata: Record<string, string>;
@@ -179,7 +183,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
   const settings = settingsFromMetadata(metadata, path);
 
   const threads = overrides.threads ?? Math.min(MAX_DEFAULT_THREADS, availableParallelism());
-  let session: ort.InferenceSession;
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(path, {
       executionProviders: ['cpu'],
@@ -208,9 +212,9 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       return new ort.Tensor('float32', slots[k].subarray(0, 3 * w * h), [1, 3, h, w]);
     };
     let runSeconds = 0;
-    const run = async (tensor: ort.Tensor): Promise<OutputTensor[]> => {
+    const run = async (tensor: Ort.Tensor): Promise<OutputTensor[]> => {
       const t0 = performance.now();
-      let result: ort.InferenceSession.ReturnType;
+      let result: Ort.InferenceSession.ReturnType;
       try {
         result = await session.run({ [inputName]: tensor });
       } catch (e) {
@@ -221,7 +225,9 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       return toOutputs(path, session.outputNames, result);
     };
 
-    const warm = await run(tensorIn(0, width, height));
+    // A dynamic model is probed at 256² at most: the shapes decide the layout as well as at full size
+    // (YOLO's N still exceeds 4 + its classes), and a full-size run would cost start-up a whole tile.
+    const warm = await run(dynamic ? tensorIn(0, Math.min(width, PROBE_SIDE), Math.min(height, PROBE_SIDE)) : tensorIn(0, width, height));
     const layout = pickLayout(path, warm, overrides.layout ?? settings.layout, settings);
     // The metadata's default applies where it can; asked for on a layout without a dense grid, it is refused.
     const tta = overrides.tta ?? (settings.tta === true && layout.name === 'satcount-centernet');
@@ -231,7 +237,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     // Score and size grids (not the centre offsets) are averaged with the mirrored tile's.
     const averaged = tta ? layout.outputs.slice(0, 2) : [];
     let mirrorSlot = new Float32Array(0);
-    const infer = async (tensor: ort.Tensor): Promise<OutputTensor[]> => {
+    const infer = async (tensor: Ort.Tensor): Promise<OutputTensor[]> => {
       const outputs = await run(tensor);
       if (!tta) return outputs;
       const input = tensor.data as Float32Array;

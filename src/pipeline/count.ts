@@ -128,6 +128,8 @@ export async function detectScene(
       tilesSkipped++;
       opts.onProgress?.(++done, tiles.length);
     } else {
+      // Marks the end of start-up for `npm run bench` (process start to first tile).
+      if (tilesRun === 0) opts.logger?.debug({ width: rgb.width, height: rgb.height }, 'first tile to the model');
       next = { tile, rgb, found: detector.detect(rgb.data, rgb.width, rgb.height) };
       next.found.catch(() => undefined);
       tilesRun++;

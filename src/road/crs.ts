@@ -1,4 +1,4 @@
-import proj4 from 'proj4';
+import { proj4 } from '../packages/proj4.js';
 import { lookupEpsg } from '../raster/geo/epsg.js';
 import type { RoadCrs } from './types.js';
 

@@ -1,4 +1,4 @@
-import proj4 from 'proj4';
+import { proj4 } from '../packages/proj4.js';
 import { SatcountError, SettingsError, type Georef, type LonLat, type PixelPoint } from '../types.js';
 import { clipSegmentToRect } from './geometry.js';
 import { stitchParts } from './stitch.js';

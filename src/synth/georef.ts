@@ -1,4 +1,4 @@
-import proj4 from 'proj4';
+import { proj4 } from '../packages/proj4.js';
 import { lookupEpsg } from '../raster/geo/epsg.js';
 import { SatcountError, type GeoTransform, type LonLat, type PixelPoint } from '../types.js';
 

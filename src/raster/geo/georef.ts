@@ -1,4 +1,4 @@
-import proj4 from 'proj4';
+import { proj4 } from '../../packages/proj4.js';
 import type { CrsPoint, GeoTransform, Georef, LonLat, PixelPoint, RasterInfo } from '../../types.js';
 import { crsToPixelWith, pixelToCrsWith } from './transform.js';
 
