@@ -226,21 +226,38 @@ def build_crop_bank(frames, context_m=0.6):
 
 
 # Reviewed self-training on trainable Vegas tiles (issue #16: the target domain had no positive
-# labels). Version 2's detections at or above PSEUDO_POSITIVE are taken as vehicles, those between
-# PSEUDO_IGNORE and PSEUDO_POSITIVE as do-not-care (class -1: no loss near their centre), so a car the
+# labels). A model's detections at or above the file's "positive" score are taken as vehicles, those
+# between its "ignore" and "positive" scores as do-not-care (class -1: no loss near their centre), so a car the
 # model was unsure of is never taught as background; the rest of the tile is background. Detections
 # inside the hand-checked vehicle-free rectangles of clutter_regions.json are dropped (those roofs are
 # known clutter and stay background), as are those the review rejected (pseudo_review.json).
 # (A first run that taught no background at all on these tiles raised false alarms on the satellite
 # validation set: 400 against v2's 256 at threshold 0.35 after 1,000 steps.)
+# Each model's scores sit differently (version 2 ran at 0.4, version 3 with mirror averaging at 0.35),
+# so the thresholds are written into the file beside the detections; these are round 1's (version 2).
 PSEUDO_POSITIVE = 0.55
 PSEUDO_IGNORE = 0.1
 PSEUDO_REVIEW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pseudo_review.json")
 PSEUDO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pseudo_vegas.json")
 
 
-def _inside_any(cx, cy, rects):
+def _near(a, b, px=4.0):
+    return abs((a[0] + a[2]) - (b[0] + b[2])) / 2 <= px and abs((a[1] + a[3]) - (b[1] + b[3])) / 2 <= px
+
+
+def inside_any(cx, cy, rects):
     return any(x0 <= cx < x1 and y0 <= cy < y1 for x0, y0, x1, y1 in rects)
+
+
+def _dont_care_grid(rects, step=3.0, size=6.0):
+    """Do-not-care boxes on a grid finer than the model's stride (4 px), so every heatmap cell inside
+    the rectangles is masked whatever the chip's scale and rotation (make_targets masks by box)."""
+    boxes = []
+    for x0, y0, x1, y1 in rects:
+        for cy in np.arange(y0 + step / 2, y1, step):
+            for cx in np.arange(x0 + step / 2, x1, step):
+                boxes.append([cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2])
+    return boxes
 
 
 def load_pseudo_labelled(data_dir):
@@ -251,7 +268,9 @@ def load_pseudo_labelled(data_dir):
     with open(PSEUDO_REVIEW) as f:
         review = json.load(f)
     with open(PSEUDO) as f:
-        tiles = json.load(f)["tiles"]
+        spec = json.load(f)
+    tiles = spec["tiles"]
+    positive, ignore = spec.get("positive", PSEUDO_POSITIVE), spec.get("ignore", PSEUDO_IGNORE)
     frames = []
     for n, dets in sorted(tiles.items()):
         if int(n) < VEGAS_VAL_BELOW:
@@ -259,11 +278,18 @@ def load_pseudo_labelled(data_dir):
         reject = review["rejected_rects"].get(n, []) + clutter.get(n, [])
         if n in review["excluded_tiles"]:
             continue
-        kept = [d for d in dets if d[4] >= PSEUDO_IGNORE and not _inside_any((d[0] + d[2]) / 2, (d[1] + d[3]) / 2, reject)]
-        c = np.array([(1 if d[5] == "truck" else 0) if d[4] >= PSEUDO_POSITIVE else -1 for d in kept], np.int64)
+        kept = [d for d in dets if d[4] >= ignore and not inside_any((d[0] + d[2]) / 2, (d[1] + d[3]) / 2, reject)]
+        # Checked by eye (review_sheets.py): the verdict replaces any detection centred within 4 px.
+        checked = review.get("checked", {}).get(n, [])
+        kept = [d for d in kept if not any(_near(d, k) for k in checked)]
+        kept += [k[:4] + [1.0 if k[5] == "vehicle" else 0.0, k[4]] for k in checked if k[5] != "not"]
+        kept = [d if d[4] >= ignore or d[4] == 1.0 else d[:4] + [ignore] + d[5:] for d in kept]
+        c = [(1 if d[5] == "truck" else 0) if d[4] >= positive else -1 for d in kept]
+        boxes = [d[:4] for d in kept] + _dont_care_grid(review.get("unlabelled_rects", {}).get(n, []))
+        c = np.array(c + [-1] * (len(boxes) - len(c)), np.int64)
         img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "spacenet-more", "vegas", f"vegas_img{n}.png"),
                                       cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         frames.append({"path": f"vegas_img{n}.png", "scene": f"vegas:{n}", "img": img,
-                       "boxes": np.array([d[:4] for d in kept], np.float32).reshape(-1, 4), "cls": c,
+                       "boxes": np.array(boxes, np.float32).reshape(-1, 4), "cls": c,
                        "label_cls": c, "gsd": MODEL_GSD})
     return frames

@@ -125,9 +125,13 @@ async function threadCounts(image: string, rounds: number, counts: number[]) {
   return out;
 }
 
-/** A process that keeps one core busy until killed. */
+/**
+ * A process that keeps one core busy until killed, or until this process is gone: a bench stopped
+ * by a signal used to leave it spinning, taking a core from every later measurement.
+ */
 function spinner(): ChildProcess {
-  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  const spin = 'const parent = process.ppid; for (;;) { for (let i = 0; i < 5e7; i++); if (process.ppid !== parent) process.exit(); }';
+  return spawn(process.execPath, ['-e', spin], { stdio: 'ignore' });
 }
 
 async function stopSpinner(p: ChildProcess): Promise<void> {
