@@ -8,6 +8,7 @@ import { detectScene, planSceneTiles } from '../src/pipeline/count.js';
 import { memorySource } from '../src/raster/sources/memory.js';
 import { DEFAULT_MODEL_PATH } from '../src/pipeline/model-path.js';
 import { analyseRoad, corridorTiles, prepareRoad, ROAD_DEFAULTS } from '../src/pipeline/road.js';
+import { VisibilityGrid } from '../src/pipeline/visibility.js';
 import { renderScene } from '../src/synth/scene.js';
 import type { QualityEntry } from '../src/types.js';
 
@@ -39,8 +40,9 @@ describe('intervals on synth scenes', () => {
         const road = join(dir, `road-${seed}.geojson`);
         writeFileSync(road, JSON.stringify({ type: 'LineString', coordinates: truth.road.pixel }));
         const ctx = await prepareRoad({ ...ROAD_DEFAULTS, path: road, crs: 'pixel' }, source, 0.3);
-        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3, detector.info.tile_overlap, detector.info.input_size)), {});
-        const analysis = analyseRoad(ctx, run.detections, run.visibility, quality);
+        const visibility = VisibilityGrid.forImage(raster.width, raster.height, 0.3);
+        const run = await detectScene(source, detector, 0.3, corridorTiles(ctx, planSceneTiles(source, detector, 0.3, detector.info.tile_overlap, detector.info.input_size)), { visibility });
+        const analysis = analyseRoad(ctx, run.detections, visibility, quality);
         const tq = truth.queues.find((q) => q.jammed)!;
         const q = analysis.queues.findIndex((x) => x.direction === tq.direction);
         const checks: [string, [number, number] | undefined, number][] = [

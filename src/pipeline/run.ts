@@ -14,6 +14,7 @@ import { checkRunOptions, effectiveGsd, resolveOverlap, resolveTileSize } from '
 import { logIgnoredClasses, openDetector } from './detectors.js';
 import type { CountResult, QueueReport } from './result.js';
 import { analyseRoad, corridorTiles, prepareRoad, roadTiles, type RoadAnalysis, type RoadContext, type RoadRunOptions } from './road.js';
+import { VisibilityGrid } from './visibility.js';
 
 export interface RunOptions extends CountOptions {
   /** Precision and recall per class and GSD band, instead of the model metadata's `quality`. */
@@ -169,10 +170,11 @@ export async function runCount(image: string | readonly string[], opts: RunOptio
           ? `reading ${tiles.length} of ${tiling.of} tiles (only the road corridor)`
           : `reading ${tiles.length} tile${tiles.length === 1 ? '' : 's'}`,
     );
-    const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads });
+    const visibility = road ? VisibilityGrid.forImage(source.info.width, source.info.height, gsd) : null;
+    const run = await detectScene(source, detector, gsd, tiles, { ...opts, reads, visibility });
     await reads?.close();
     const quality = qualityAtGsd(opts.quality ?? detector.info.quality, gsd);
-    const analysis = road ? analyseRoad(road, run.detections, run.visibility, quality) : null;
+    const analysis = road && visibility ? analyseRoad(road, run.detections, visibility, quality) : null;
     // Found only once the corridor is read: said then, once, like the warnings above.
     const canopy = road && analysis ? canopyWarning(road.opts.path, analysis.hidden) : null;
     if (canopy) {
