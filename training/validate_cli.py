@@ -161,10 +161,14 @@ def main(argv=None):
                          "shipped threshold is chosen this way, through the product")
     ap.add_argument("--gsds", nargs="+", type=float, default=list(GSDS), help="simulated GSDs (default 0.3 0.5)")
     ap.add_argument("--json", help="write all figures here")
-    ap.add_argument("--tta", action="store_true", help="measure with test-time mirror averaging (satcount eval --tta)")
+    tta = ap.add_mutually_exclusive_group()
+    tta.add_argument("--tta", action="store_true", help="measure with test-time mirror averaging (satcount eval --tta)")
+    tta.add_argument("--no-tta", action="store_true", help="measure one pass per tile, whatever the model's metadata says")
     args = ap.parse_args(argv)
     if args.tta:
         EVAL_FLAGS.append("--tta")
+    if args.no_tta:
+        EVAL_FLAGS.append("--no-tta")
     with tempfile.TemporaryDirectory() as scratch:
         all_sets = sets(args.data, args.labels_root, scratch)
         if args.write_quality:
