@@ -9,7 +9,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL_PATH } from '../pipeline/model-path.js';
 import { createRng } from '../random/prng.js';
 import type { SceneTruth } from '../synth/scene.js';
 import type { QualityEntry } from '../types.js';
@@ -108,12 +110,31 @@ async function calibrate(gsd: number): Promise<QualityEntry[]> {
   return [q];
 }
 
-/** `--gsd 0.5` runs one GSD; calibration figures are reused from an earlier run (its scenes are deterministic). */
+/**
+ * The calibration of the model now in DEFAULT_MODEL_PATH: reused from an earlier run of the same
+ * model file (its scenes are deterministic), measured again when the model changed.
+ */
+async function calibration(): Promise<QualityEntry[]> {
+  const cacheFile = `${DIR}/calibration.json`;
+  const model = createHash('sha256').update(readFileSync(DEFAULT_MODEL_PATH)).digest('hex');
+  if (existsSync(cacheFile)) {
+    const kept = JSON.parse(readFileSync(cacheFile, 'utf8')) as { model: string; quality: QualityEntry[] };
+    if (kept.model === model) {
+      say(`calibration (kept, same model): ${JSON.stringify(kept.quality)}`);
+      return kept.quality;
+    }
+  }
+  const quality = [...(await calibrate(0.3)), ...(await calibrate(0.5))];
+  writeFileSync(cacheFile, JSON.stringify({ model, quality }));
+  return quality;
+}
+
+/** `--gsd 0.5` runs one GSD. */
 export async function seedScaleBench(argv: readonly string[] = process.argv): Promise<void> {
   mkdirSync(DIR, { recursive: true });
+  // The counts' children read the calibration from this file.
   const qualityFile = `${DIR}/quality.json`;
-  if (!existsSync(qualityFile)) writeFileSync(qualityFile, JSON.stringify([...(await calibrate(0.3)), ...(await calibrate(0.5))]));
-  else say(`calibration: ${readFileSync(qualityFile, 'utf8')}`);
+  writeFileSync(qualityFile, JSON.stringify(await calibration()));
   const only = argv.indexOf('--gsd') >= 0 ? Number(argv[argv.indexOf('--gsd') + 1]) : null;
   for (const gsd of [0.3, 0.5].filter((g) => only === null || g === only)) {
     const width = Math.round(21_000 / gsd);
