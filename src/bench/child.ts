@@ -182,10 +182,9 @@ async function alternate(image: string, rounds: number, tileSize = SCENE_TILE_SI
   // Issue 13's efficiency baseline: the bare model on 512² tiles, no overlap (what a naive tiling
   // would get from the model), measured beside the same-size comparison.
   const naive = await sampleTiles(image, NAIVE_SIDE);
-  const tileKm2 = (tileSize * tileSize * detector.info.gsd_m ** 2) / 1e6;
-  const naiveKm2 = (NAIVE_SIDE * NAIVE_SIDE * detector.info.gsd_m ** 2) / 1e6;
+  const squareKm2 = (side: number) => (side * side * detector.info.gsd_m ** 2) / 1e6;
   type Pair = { model_ms: number; naive_ms: number; pipeline_ms: number };
-  const out = { tile: tileSize, naive_tile: NAIVE_SIDE, overlap: detector.info.tile_overlap, threads: threads ?? null, tile_km2: tileKm2, naive_km2: naiveKm2, scene_km2: 0, tiles: 0, full_tiles: 0, quiet: [] as Pair[], loaded: [] as Pair[] };
+  const out = { tile: tileSize, naive_tile: NAIVE_SIDE, overlap: detector.info.tile_overlap, threads: threads ?? null, tile_km2: squareKm2(tileSize), naive_km2: squareKm2(NAIVE_SIDE), scene_km2: 0, tiles: 0, full_tiles: 0, quiet: [] as Pair[], loaded: [] as Pair[] };
   for (let r = 0; r < rounds; r++) {
     for (const kind of ['quiet', 'loaded'] as const) {
       const spin = kind === 'loaded' ? spinner() : null;
