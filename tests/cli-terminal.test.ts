@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usageErrorLine } from '../src/cli/main.js';
+import { commandName, usageErrorLine } from '../src/cli/main.js';
 import { formatEta } from '../src/cli/progress.js';
 import { compareCase } from '../src/check/compare.js';
 import { textLine } from '../src/log.js';
@@ -72,6 +72,23 @@ describe('usage errors (item 17)', () => {
       expect(r.stderr).toBe(`${line}\n`);
     });
   }
+
+  it('a mistyped command still gets the suggestion among all commands, and help lists them all', async () => {
+    const typo = await satcount(['--log-level', 'warn', 'cuont', 'x.tif']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("satcount: unknown command 'cuont' (Did you mean count?)\n");
+    const help = await satcount(['--help']);
+    expect(help.code).toBe(0);
+    const listed = [...help.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual(['count', 'info', 'batch', 'summary', 'series', 'check', 'eval', 'synth', 'help']);
+  });
+
+  it('finds the command word past the global options, so only its module loads', () => {
+    expect(commandName(['--log-level', 'debug', '--json', 'count', 'a.tif'])).toBe('count');
+    expect(commandName(['--log-format=json', 'summary', 'x'])).toBe('summary');
+    expect(commandName(['--version'])).toBeUndefined();
+    expect(commandName(['--', 'count'])).toBeUndefined();
+  });
 
   it('joins commander messages into one line', () => {
     expect(usageErrorLine("error: option '--overlap <pixels>' argument '-1' is invalid. expected a number ≥ 0, got \"-1\"")).toBe('satcount: --overlap -1: expected a number ≥ 0, got "-1"\n');

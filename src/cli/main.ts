@@ -1,13 +1,6 @@
 import { format } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { countCommand } from './commands/count.js';
-import { infoCommand } from './commands/info.js';
-import { batchCommand, summaryCommand } from './commands/batch.js';
-import { checkCommand } from './commands/check.js';
-import { evalCommand } from './commands/eval.js';
-import { seriesCommand } from './commands/series.js';
-import { synthCommand } from './commands/synth.js';
 import { removePendingTempFiles } from '../io/atomic.js';
 import { EXIT, installSignalHandlers } from './run-command.js';
 
@@ -26,7 +19,42 @@ function writeUsageError(message: string, write: (s: string) => void): void {
   write(usageErrorLine(message));
 }
 
-export function buildProgram(signal: AbortSignal): Command {
+/**
+ * The commands in help order, each behind a dynamic import: a run loads the module of the command
+ * it names and nothing of the others (a count at start-up skipped ~20 of ~170 modules: eval's
+ * tables, batch's globbing, synth's and series' parsers). Help, a typo or no command loads them all.
+ */
+const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: (signal: AbortSignal) => Promise<Command[]> }> = [
+  { names: ['count'], load: async (signal) => [(await import('./commands/count.js')).countCommand(signal)] },
+  { names: ['info'], load: async () => [(await import('./commands/info.js')).infoCommand()] },
+  {
+    names: ['batch', 'summary'],
+    load: async (signal) => {
+      const { batchCommand, summaryCommand } = await import('./commands/batch.js');
+      return [batchCommand(signal), summaryCommand()];
+    },
+  },
+  { names: ['series'], load: async (signal) => [(await import('./commands/series.js')).seriesCommand(signal)] },
+  { names: ['check'], load: async (signal) => [(await import('./commands/check.js')).checkCommand(signal)] },
+  { names: ['eval'], load: async (signal) => [(await import('./commands/eval.js')).evalCommand(signal)] },
+  { names: ['synth'], load: async () => [(await import('./commands/synth.js')).synthCommand()] },
+];
+
+/** Global options that take a value as the next argument (`--log-level debug`). */
+const GLOBAL_VALUE_OPTIONS = new Set(['--log-level', '--log-format']);
+
+/** The command word of `satcount [global options] <command> …`, or undefined when there is none. */
+export function commandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
+  }
+  return undefined;
+}
+
+export async function buildProgram(signal: AbortSignal, args: readonly string[] = []): Promise<Command> {
   const program = new Command('satcount')
     .description('Count vehicles in satellite imagery: detections, counts, queues and lane directions')
     .version(VERSION)
@@ -46,14 +74,11 @@ Examples:
   $ satcount count fixtures/border-queue.tif --road fixtures/border-queue.road.geojson
   $ satcount info scene.tif --json`,
     );
-  program.addCommand(countCommand(signal));
-  program.addCommand(infoCommand());
-  program.addCommand(batchCommand(signal));
-  program.addCommand(summaryCommand());
-  program.addCommand(seriesCommand(signal));
-  program.addCommand(checkCommand(signal));
-  program.addCommand(evalCommand(signal));
-  program.addCommand(synthCommand());
+  const name = commandName(args);
+  const named = COMMANDS.filter((c) => name !== undefined && c.names.includes(name));
+  for (const { load } of named.length ? named : COMMANDS) {
+    for (const sub of await load(signal)) program.addCommand(sub);
+  }
   for (const sub of program.commands) {
     sub.configureHelp({ showGlobalOptions: true }).configureOutput({ outputError: writeUsageError });
   }
@@ -89,7 +114,7 @@ export async function main(argv: string[]): Promise<void> {
   endQuietlyOnClosedStdout();
   const controller = new AbortController();
   installSignalHandlers(controller);
-  const program = buildProgram(controller.signal);
+  const program = await buildProgram(controller.signal, argv.slice(2));
   program.exitOverride();
   for (const sub of program.commands) sub.exitOverride();
   try {
