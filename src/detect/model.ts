@@ -216,6 +216,13 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       if (slots[k].length < 3 * w * h) slots[k] = new Float32Array(3 * w * h);
       return new ort.Tensor('float32', slots[k].subarray(0, 3 * w * h), [1, 3, h, w]);
     };
+    // The mirrored inputs have slots of their own, filled with the tile's, for the same reason.
+    const mirrorSlots = [new Float32Array(0), new Float32Array(0)];
+    const mirroredIn = (k: number, tensor: Ort.Tensor) => {
+      const input = tensor.data as Float32Array;
+      if (mirrorSlots[k].length < input.length) mirrorSlots[k] = new Float32Array(input.length);
+      return new ort.Tensor('float32', mirrorInput(input, tensor.dims, mirrorSlots[k].subarray(0, input.length)), tensor.dims);
+    };
     let runSeconds = 0;
     const run = async (tensor: Ort.Tensor): Promise<OutputTensor[]> => {
       const t0 = performance.now();
@@ -241,16 +248,14 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     }
     // Score and size grids (not the centre offsets) are averaged with the mirrored tile's.
     const averaged = tta ? layout.outputs.slice(0, 2) : [];
-    let mirrorSlot = new Float32Array(0);
-    const infer = async (tensor: Ort.Tensor): Promise<OutputTensor[]> => {
-      const outputs = await run(tensor);
-      if (!tta) return outputs;
-      const input = tensor.data as Float32Array;
-      if (mirrorSlot.length < input.length) mirrorSlot = new Float32Array(input.length);
-      const mirrored = await run(new ort.Tensor('float32', mirrorInput(input, tensor.dims, mirrorSlot.subarray(0, input.length)), tensor.dims));
-      for (const i of averaged) averageMirrored(outputs[i], mirrored[i]);
-      return outputs;
-    };
+    type Inputs = { tensor: Ort.Tensor; mirrored: Ort.Tensor | null };
+    type Outputs = { outputs: OutputTensor[]; mirrored: OutputTensor[] | null };
+    // The two runs of a mirrored tile follow each other with nothing in between: mirroring the input
+    // and averaging the outputs happen beside other runs (when the tile is filled and decoded).
+    const infer = async ({ tensor, mirrored }: Inputs): Promise<Outputs> => ({
+      outputs: await run(tensor),
+      mirrored: mirrored && (await run(mirrored)),
+    });
     const gsd_m = overrides.gsd_m ?? settings.gsd_m;
     if (gsd_m === undefined) throw new SettingsError('modelOverrides.gsd_m', (n) => `${path}: model has no gsd_m in its metadata; pass ${n} <metres per pixel>`, 3);
     const tileSide = Math.min(width, height);
@@ -303,14 +308,17 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
         }
         const k = turn;
         turn = 1 - turn;
-        const filled = bufferFree[k].then(() => {
+        const filled = bufferFree[k].then((): Inputs => {
           const tensor = tensorIn(k, w, h);
           fillInput(rgb, w * h, info.normalization.order, tables, tensor.data as Float32Array);
-          return tensor;
+          return { tensor, mirrored: tta ? mirroredIn(k, tensor) : null };
         });
-        const ran = Promise.all([filled, lastRun]).then(([tensor]) => infer(tensor));
+        const ran = Promise.all([filled, lastRun]).then(([inputs]) => infer(inputs));
         lastRun = bufferFree[k] = ran.catch(() => undefined);
-        return ran.then((outputs) => decode(outputs, w, h));
+        return ran.then(({ outputs, mirrored }) => {
+          if (mirrored) for (const i of averaged) averageMirrored(outputs[i], mirrored[i]);
+          return decode(outputs, w, h);
+        });
       },
       sessionSeconds: () => runSeconds,
       close: () => session.release(),
