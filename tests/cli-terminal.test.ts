@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandName, usageErrorLine } from '../src/cli/main.js';
 import { formatEta } from '../src/cli/progress.js';
+import { readOnnxHeader } from '../src/detect/onnx-proto.js';
+import { DEFAULT_MODEL_PATH } from '../src/pipeline/model-path.js';
 import { compareCase } from '../src/check/compare.js';
 import { textLine } from '../src/log.js';
 import type { CountResult } from '../src/pipeline/result.js';
@@ -97,6 +99,14 @@ describe('usage errors (item 17)', () => {
 });
 
 describe('small things (item 20)', () => {
+  it("count --help states the shipped model's own threshold, NMS IoU and overlap", async () => {
+    const meta = JSON.parse(readOnnxHeader(readFileSync(DEFAULT_MODEL_PATH)).metadata.satcount!) as Record<string, number>;
+    const help = (await satcount(['count', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`${meta.score_threshold} for the shipped model`);
+    expect(help).toContain(`${meta.nms_iou} for the shipped model`);
+    expect(help).toContain(`${meta.tile_overlap} for the shipped model`);
+  });
+
   it('ETA never shows 60 seconds', () => {
     expect(formatEta(359.7)).toBe('6m00s');
     expect(formatEta(305)).toBe('5m05s');
