@@ -260,9 +260,35 @@ def _dont_care_grid(rects, step=3.0, size=6.0):
     return boxes
 
 
-def load_pseudo_labelled(data_dir):
-    """Trainable Vegas tiles with the reviewed detections pseudo_labels.py wrote, as frames like
-    load_labelled's (cls -1 marks do-not-care boxes)."""
+# Whole trainable Vegas tiles labelled by eye like the validation sets (labels/README.md): with
+# hand_weight > 0 the hand labels replace the detections on these tiles, so a missed car is taught
+# instead of left do-not-care, and each such tile is drawn hand_weight times as often as a
+# pseudo-labelled one (they are the only labels of the target domain's hard cases: dark cars, packed
+# dark rows). Off by default, so the shipped model's recipe is unchanged (training/README.md, round 4).
+HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train-satellite")
+
+
+def load_hand_labels(n):
+    """(boxes [n, 4] x1 y1 x2 y2, cls [n]) of a hand-labelled tile, or None: sure labels are classes
+    0/1, doubtful ones and the labeller's unfinished rectangles do-not-care (-1)."""
+    path = os.path.join(HAND, f"vegas_img{n}.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        coco = json.load(f)
+    names = {c["id"]: c["name"] for c in coco["categories"]}
+    boxes, cls = [], []
+    for a in coco["annotations"]:
+        x, y, w, h = a["bbox"]
+        boxes.append([x, y, x + w, y + h])
+        cls.append(-1 if a.get("doubtful") else (1 if names[a["category_id"]] == "truck" else 0))
+    grid = _dont_care_grid(coco.get("unlabelled_rects", []))
+    return np.array(boxes + grid, np.float32).reshape(-1, 4), np.array(cls + [-1] * len(grid), np.int64)
+
+
+def load_pseudo_labelled(data_dir, hand_weight=0):
+    """Trainable Vegas tiles with the reviewed detections pseudo_labels.py wrote, or (hand_weight > 0)
+    their hand labels where a tile has them, as frames like load_labelled's (cls -1: do-not-care)."""
     with open(CLUTTER) as f:
         clutter = json.load(f)["vegas"]
     with open(PSEUDO_REVIEW) as f:
@@ -278,6 +304,14 @@ def load_pseudo_labelled(data_dir):
         reject = review["rejected_rects"].get(n, []) + clutter.get(n, [])
         if n in review["excluded_tiles"]:
             continue
+        img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "spacenet-more", "vegas", f"vegas_img{n}.png"),
+                                      cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        hand = load_hand_labels(n) if hand_weight else None
+        if hand is not None:
+            frame = {"path": f"vegas_img{n}.png", "scene": f"vegas-hand:{n}", "img": img, "boxes": hand[0],
+                     "cls": hand[1], "label_cls": hand[1], "gsd": MODEL_GSD}
+            frames += [frame] * hand_weight
+            continue
         kept = [d for d in dets if d[4] >= ignore and not inside_any((d[0] + d[2]) / 2, (d[1] + d[3]) / 2, reject)]
         # Checked by eye (review_sheets.py): the verdict replaces any detection centred within 4 px.
         checked = review.get("checked", {}).get(n, [])
@@ -287,8 +321,6 @@ def load_pseudo_labelled(data_dir):
         c = [(1 if d[5] == "truck" else 0) if d[4] >= positive else -1 for d in kept]
         boxes = [d[:4] for d in kept] + _dont_care_grid(review.get("unlabelled_rects", {}).get(n, []))
         c = np.array(c + [-1] * (len(boxes) - len(c)), np.int64)
-        img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "spacenet-more", "vegas", f"vegas_img{n}.png"),
-                                      cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         frames.append({"path": f"vegas_img{n}.png", "scene": f"vegas:{n}", "img": img,
                        "boxes": np.array(boxes, np.float32).reshape(-1, 4), "cls": c,
                        "label_cls": c, "gsd": MODEL_GSD})

@@ -46,11 +46,13 @@ class ChipStream(IterableDataset):
     """Endless batches of chips and CenterNet targets, seeded by (seed, first step) so a
     resumed run continues with fresh, reproducible chips."""
 
-    def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0):
-        self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p)
+    def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0,
+                 hand_weight=0):
+        self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p,
+                     hand_weight)
 
     def __iter__(self):
-        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p = self.args
+        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand_weight = self.args
         frames, _ = load_labelled(data_dir)
         train, _ = split_frames(frames)
         synth = load_synth(ROOT, work_dir)
@@ -62,7 +64,7 @@ class ChipStream(IterableDataset):
         bank = build_crop_bank(train) + [e for e in build_crop_bank(synth) if e["cls"] == 1]
         # Once false alarms have been mined, show more of them.
         maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth,
-                          pseudo_frames=load_pseudo_labelled(data_dir) if pseudo_p else (), pseudo_p=pseudo_p)
+                          pseudo_frames=load_pseudo_labelled(data_dir, hand_weight) if pseudo_p else (), pseudo_p=pseudo_p)
         rng = np.random.default_rng([seed, start_step])
         cv2_threads_off()
         while True:
@@ -78,7 +80,7 @@ class ChipStream(IterableDataset):
 
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
-                        args.pseudo_p)
+                        args.pseudo_p, args.hand_weight)
     return iter(DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
 
 
@@ -143,6 +145,9 @@ def main(argv=None):
                     help="keep this many evaluated checkpoints as snap_<step>.pt (default: --average-last)")
     ap.add_argument("--init-from-onnx", default=None,
                     help="fine-tune: start from this ONNX model's weights (same architecture), not from scratch")
+    ap.add_argument("--hand-weight", type=int, default=0,
+                    help="teach the hand labels of labels/train-satellite on their tiles, each tile drawn this many "
+                         "times as often as a pseudo-labelled one (0: pseudo-labels everywhere)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
