@@ -38,8 +38,9 @@ export interface Detector {
    * Detects on one tile given as interleaved RGB bytes: of exactly the model's input size, or for
    * a model with a dynamic input, of any size whose sides are multiples of `info.size_multiple`.
    * Returns boxes in model pixels, above the score threshold, after per-tile class-agnostic NMS.
-   * Inference runs one tile at a time, in call order. Calling for the next tile before awaiting
-   * the current one overlaps its normalisation, and the current tile's decoding, with inference.
+   * Inference runs one tile at a time, in call order. onnxruntime-node (1.30) runs each inference
+   * synchronously on the main thread, so a tile's normalisation and decoding happen between
+   * inferences, never during one; what runs during them is other threads' work (the read worker).
    */
   detect(rgb: Uint8Array, width: number, height: number): Promise<TileDetection[]>;
   /** Cumulative seconds spent inside onnxruntime's `run`, warm-up included. */
@@ -250,8 +251,8 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     const averaged = tta ? layout.outputs.slice(0, 2) : [];
     type Inputs = { tensor: Ort.Tensor; mirrored: Ort.Tensor | null };
     type Outputs = { outputs: OutputTensor[]; mirrored: OutputTensor[] | null };
-    // The two runs of a mirrored tile follow each other with nothing in between: mirroring the input
-    // and averaging the outputs happen beside other runs (when the tile is filled and decoded).
+    // The two runs of a mirrored tile follow each other: the input is mirrored when the tile is
+    // filled and the outputs averaged when it is decoded (both on the main thread, between runs).
     const infer = async ({ tensor, mirrored }: Inputs): Promise<Outputs> => ({
       outputs: await run(tensor),
       mirrored: mirrored && (await run(mirrored)),
@@ -294,7 +295,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
       dynamic ? [w, h].every((v) => Number.isInteger(v) && v > 0 && v % DYNAMIC_SIZE_MULTIPLE === 0 && v <= MAX_INPUT_SIDE) : w === width && h === height;
 
     // Runs go in call order, one at a time. A call fills its buffer as soon as the run two calls
-    // back (the last one to use that buffer) is done, and decodes while the next call runs.
+    // back (the last one to use that buffer) is done, and is decoded after its own run.
     let lastRun: Promise<unknown> = Promise.resolve();
     const bufferFree: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
     let turn = 0;
