@@ -37,7 +37,8 @@ def predict(model, img, min_score=0.05, nms_iou=0.5):
     x = to_tensor(img)
     # Pad with the mean colour (zero after normalisation), like an image edge.
     x = F.pad(x, (0, pw, 0, ph))[None]
-    hm, wh, off = model(x)
+    device = next(model.parameters()).device
+    hm, wh, off = (t.cpu() for t in model(x.to(device)))
     s = model.stride
     best, cls = hm[0].max(0)
     peak = best == F.max_pool2d(best[None, None], 3, 1, 1)[0, 0]

@@ -33,12 +33,18 @@ from model import WH_BASE, CenterNetSmall, param_count  # noqa: E402
 from onnx_init import calibrate_bn, load_folded  # noqa: E402
 from swa import evaluate_average  # noqa: E402
 from synth_scenes import load_synth  # noqa: E402
+from widen import widen_into  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
 # Width goes into the stride-8 and stride-16 stages, where it is cheap: 3.7x the parameters
 # of version 1 for 1.5x the latency (7.4 vs 5.0 ms per 512² tile on 2 idle cores).
 ARCH = {"num_classes": 2, "stride": 4, "width": (16, 32, 96, 256), "head_ch": 32, "depth": (2, 4, 4)}
+# Wider heads and FPN at stride 4 (a car is 4x2 cells there), wider at strides 8 and 16 and deeper
+# at 16 (context: a stall's painted lines, a roof's edge): 2.3x the parameters for ~1.7x the time
+# per tile; the stem and stride-4 backbone keep their width, where each channel costs the most.
+ARCHS = {"v3": ARCH, "wide": {"num_classes": 2, "stride": 4, "width": (16, 32, 128, 320), "head_ch": 48,
+                              "depth": (2, 4, 6)}}
 VERSION = "3.0.0"
 
 
@@ -53,19 +59,16 @@ class ChipStream(IterableDataset):
 
     def __iter__(self):
         data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand_weight = self.args
-        frames, _ = load_labelled(data_dir)
-        train, _ = split_frames(frames)
-        synth = load_synth(ROOT, work_dir)
-        negatives = load_negatives(data_dir, "train")
+        train, synth, negatives, bank, pseudo = chip_sources(data_dir, work_dir, pseudo_p, hand_weight)
         for neg in negatives:
             neg["hotspots"] = hotspots.get(neg["name"])
-        # Real trucks and buses are few (98 boxes): synth trucks join the paste bank; synth
-        # cars do not, since real car crops are plenty and look real.
-        bank = build_crop_bank(train) + [e for e in build_crop_bank(synth) if e["cls"] == 1]
         # Once false alarms have been mined, show more of them.
         maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth,
-                          pseudo_frames=load_pseudo_labelled(data_dir, hand_weight) if pseudo_p else (), pseudo_p=pseudo_p)
-        rng = np.random.default_rng([seed, start_step])
+                          pseudo_frames=pseudo, pseudo_p=pseudo_p)
+        # Each chip worker its own stream; worker 0 alone is the single-worker stream of earlier runs.
+        info = torch.utils.data.get_worker_info()
+        worker = info.id if info else 0
+        rng = np.random.default_rng([seed, start_step] + ([worker] if worker else []))
         cv2_threads_off()
         while True:
             xs, hms, whs, offs, masks = [], [], [], [], []
@@ -78,10 +81,34 @@ class ChipStream(IterableDataset):
                    torch.from_numpy(np.stack(offs)), torch.from_numpy(np.stack(masks)))
 
 
+_SOURCES = {}
+
+
+def chip_sources(data_dir, work_dir, pseudo_p, hand_weight):
+    """The imagery chips are cut from, loaded once per process. Loaded in the main process
+    before the chip workers start, it reaches them by fork at no cost; otherwise each worker
+    loads it (~25 s) every time the stream restarts after mining."""
+    key = (data_dir, work_dir, bool(pseudo_p), hand_weight)
+    if key not in _SOURCES:
+        frames, _ = load_labelled(data_dir)
+        train, _ = split_frames(frames)
+        synth = load_synth(ROOT, work_dir)
+        # Real trucks and buses are few (98 boxes): synth trucks join the paste bank; synth
+        # cars do not, since real car crops are plenty and look real.
+        bank = build_crop_bank(train) + [e for e in build_crop_bank(synth) if e["cls"] == 1]
+        pseudo = load_pseudo_labelled(data_dir, hand_weight) if pseudo_p else ()
+        _SOURCES[key] = (train, synth, load_negatives(data_dir, "train"), bank, pseudo)
+    return _SOURCES[key]
+
+
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
                         args.pseudo_p, args.hand_weight)
-    return iter(DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4))
+    workers = getattr(args, "workers", 1)
+    if workers > 1:
+        chip_sources(args.data, args.work, args.pseudo_p, args.hand_weight)
+    return iter(DataLoader(stream, batch_size=None, num_workers=workers, prefetch_factor=4,
+                           pin_memory=getattr(args, "device", "cpu") != "cpu", persistent_workers=False))
 
 
 def cv2_threads_off():
@@ -100,7 +127,8 @@ def focal_loss(logits, gt):
 
 
 def losses(model, batch):
-    x, hm, wh, off, mask = batch
+    device = next(model.parameters()).device
+    x, hm, wh, off, mask = (t.to(device, non_blocking=True) for t in batch)
     hm_l, wh_l, off_l = model.forward_raw(x)
     n = mask.sum().clamp(min=1)
     m = mask[:, None]
@@ -144,34 +172,53 @@ def main(argv=None):
     ap.add_argument("--keep-snapshots", type=int, default=0,
                     help="keep this many evaluated checkpoints as snap_<step>.pt (default: --average-last)")
     ap.add_argument("--init-from-onnx", default=None,
-                    help="fine-tune: start from this ONNX model's weights (same architecture), not from scratch")
+                    help="fine-tune: start from this ONNX model's weights, not from scratch (a v3-sized model "
+                         "starts --arch wide as the same function, widen.py)")
     ap.add_argument("--hand-weight", type=int, default=0,
                     help="teach the hand labels of labels/train-satellite on their tiles, each tile drawn this many "
                          "times as often as a pseudo-labelled one (0: pseudo-labels everywhere)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
+    ap.add_argument("--arch", choices=sorted(ARCHS), default="v3", help="network size (model.py); wide: 2.3x the parameters")
+    ap.add_argument("--device", default="cpu", help="torch device for the network, e.g. cuda")
+    ap.add_argument("--workers", type=int, default=1, help="chip-making processes (one per spare core)")
+    ap.add_argument("--no-eval", action="store_true",
+                    help="skip validation (it needs the validation images): keep snapshots, choose later with validate_cli.py")
     args = ap.parse_args(argv)
 
     os.makedirs(args.work, exist_ok=True)
+    if args.workers > 1:
+        # OpenCV's thread pool does not survive fork: chip workers forked from a process that had
+        # run a multithreaded cv2 call hung at their first one (pip's OpenCV 5 on the GPU machine).
+        import cv2
+        cv2.setNumThreads(1)
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
-    model = CenterNetSmall(**ARCH)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    arch = ARCHS[args.arch]
+    model = CenterNetSmall(**arch)
     step, best, history, elapsed0 = 0, -1.0, [], 0.0
     last_path = os.path.join(args.work, "last.pt")
     if not args.resume:
         for stale in snapshots(args.work):
             os.remove(stale)
     if args.init_from_onnx and not args.resume:
-        meta = load_folded(model, args.init_from_onnx)
+        if arch == ARCH:
+            meta = load_folded(model, args.init_from_onnx)
+        else:
+            # A shipped (v3-sized) model grown into the larger network, same function (widen.py).
+            shipped = CenterNetSmall(**ARCH)
+            meta = load_folded(shipped, args.init_from_onnx)
+            widen_into(shipped, model)
         before = model.eval()(torch.zeros(1, 3, 64, 64) + 0.1)[0].clone()
         calibrate_bn(model, chip_batches(args, model.stride, 0, {}))
         drift = float((model.eval()(torch.zeros(1, 3, 64, 64) + 0.1)[0] - before).abs().max())
         print(f"initialised from {args.init_from_onnx} (version {meta.get('version')}); batch norm "
               f"statistics set from real chips (heatmap change {drift:.1e})", flush=True)
+    model.to(args.device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     if args.resume and os.path.exists(last_path):
-        ck = torch.load(last_path, map_location="cpu")
+        ck = torch.load(last_path, map_location=args.device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best, history = ck["step"], ck["best"], ck["history"]
@@ -184,8 +231,8 @@ def main(argv=None):
           f"({sum(int((f['cls'] == 1).sum()) for f in synth)} trucks)", flush=True)
     print("per-scene GSD (m/px, from median car length 4.5 m):",
           json.dumps({k: round(v, 4) for k, v in scene_gsd.items()}), flush=True)
-    sets, negatives, _ = validation_sets(args.data)
-    print(f"params {param_count(model)}; val frames {len(sets['sim0.3'])}; "
+    sets, negatives = ({}, []) if args.no_eval else validation_sets(args.data)[:2]
+    print(f"params {param_count(model)}; val frames {len(sets.get('sim0.3', []))}; "
           f"held-out negatives {[n['name'] for n in negatives]}", flush=True)
 
     train_negatives = load_negatives(args.data, "train")
@@ -226,7 +273,7 @@ def main(argv=None):
             model.train()
     if not history or history[-1]["step"] != step:
         best = checkpoint(model, opt, step, best, history, args, sets, negatives, t0)
-    if args.average_last > 1:
+    if args.average_last > 1 and not args.no_eval:
         best = average_checkpoints(args, best, sets, negatives, hotspots)
     print(f"done: {step} steps in {(time.time() - t0) / 60:.1f} min; best pooled F1 {best:.4f}", flush=True)
 
@@ -240,12 +287,13 @@ def average_checkpoints(args, best, sets, negatives, hotspots):
     paths = snapshots(args.work)[-args.average_last:]
     if len(paths) < 2:
         return best
-    batches = chip_batches(args, ARCH["stride"], 10 ** 6, hotspots)
-    avg, res, score = evaluate_average(ARCH, paths, batches, sets, negatives)
+    arch = ARCHS[args.arch]
+    batches = chip_batches(args, arch["stride"], 10 ** 6, hotspots)
+    avg, res, score = evaluate_average(arch, paths, batches, sets, negatives)
     print(f"average of {len(paths)} checkpoints ({', '.join(os.path.basename(p) for p in paths)}): "
           f"pooled F1 {score:.4f} (best single {best:.4f}), FA/km2 {res['negatives']['per_km2']}", flush=True)
     if score > best:
-        torch.save({"model": avg.state_dict(), "arch": ARCH, "step": -1, "metrics": res, "averaged": paths},
+        torch.save({"model": avg.state_dict(), "arch": arch, "step": -1, "metrics": res, "averaged": paths},
                    os.path.join(args.work, "best.pt"))
         export_onnx(avg, args.out, res["threshold"], args.version)
         print(f"exported {args.out} (averaged; threshold {res['threshold']})", flush=True)
@@ -255,6 +303,13 @@ def average_checkpoints(args, best, sets, negatives, hotspots):
 
 def checkpoint(model, opt, step, best, history, args, sets, negatives, t0):
     """Validate, keep the best, export it, and save a resumable checkpoint."""
+    arch = ARCHS[args.arch]
+    if args.no_eval:
+        res = {"step": step, "minutes": round((time.time() - t0) / 60, 1)}
+        history.append(res)
+        print("snapshot " + json.dumps(res), flush=True)
+        save_checkpoint(model, opt, step, best, history, args, arch)
+        return best
     te = time.time()
     res = evaluate(model, sets, negatives)
     score = pooled_f1(res, sets)
@@ -267,19 +322,29 @@ def checkpoint(model, opt, step, best, history, args, sets, negatives, t0):
           + f" ({time.time() - te:.0f}s)", flush=True)
     if score > best:
         best = score
-        torch.save({"model": model.state_dict(), "arch": ARCH, "step": step, "metrics": res}, os.path.join(args.work, "best.pt"))
+        torch.save({"model": cpu_state(model), "arch": arch, "step": step, "metrics": res}, os.path.join(args.work, "best.pt"))
         export_onnx(model, args.out, res["threshold"], args.version)
         print(f"exported {args.out} (threshold {res['threshold']})", flush=True)
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                "history": history, "arch": ARCH}, os.path.join(args.work, "last.pt"))
+    save_checkpoint(model, opt, step, best, history, args, arch)
+    return best
+
+
+def cpu_state(model):
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
+
+
+def save_checkpoint(model, opt, step, best, history, args, arch):
+    """A resumable last.pt, the snapshot of this step and the history (CPU tensors, so any
+    machine loads them)."""
+    torch.save({"model": cpu_state(model), "opt": opt.state_dict(), "step": step, "best": best,
+                "history": history, "arch": arch}, os.path.join(args.work, "last.pt"))
     keep = max(args.keep_snapshots, args.average_last)
     if keep > 1:
-        torch.save({"model": model.state_dict(), "arch": ARCH, "step": step}, os.path.join(args.work, f"snap_{step}.pt"))
+        torch.save({"model": cpu_state(model), "arch": arch, "step": step}, os.path.join(args.work, f"snap_{step}.pt"))
         for old in snapshots(args.work)[:-keep]:
             os.remove(old)
     with open(os.path.join(args.work, "history.json"), "w") as f:
         json.dump(history, f, indent=1)
-    return best
 
 
 if __name__ == "__main__":
