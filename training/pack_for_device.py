@@ -7,8 +7,8 @@ loaders (the ones train.py --no-eval uses) with cv2.imread recording each file, 
 files into .gpu/data/ (same layout, so `--data .gpu/data` works) and the synth scenes into
 .gpu/synth/, leaving out the validation scenes. PNGs and the synth GeoTIFFs are stored as JPEG
 quality 95 under their own names (cv2.imread reads by content): the chips add stronger JPEG
-artefacts than that in augmentation, and it halves the pack (~41 MB). Add `/.gpu/` to
-.git/info/exclude and name `.gpu` in the run's `carry`.
+artefacts than that in augmentation, and it halves the pack (~41 MB). `.gpu/` is git-ignored: name
+it in the run's `carry`.
 """
 import argparse
 import os
