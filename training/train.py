@@ -334,8 +334,8 @@ def cpu_state(model):
 
 
 def save_checkpoint(model, opt, step, best, history, args, arch):
-    """A resumable last.pt, the snapshot of this step and the history (CPU tensors, so any
-    machine loads them)."""
+    """A resumable last.pt (`--resume` with the same --arch), the snapshot of this step and the
+    history. Weights are stored as CPU tensors, so a GPU run's snapshots load anywhere."""
     torch.save({"model": cpu_state(model), "opt": opt.state_dict(), "step": step, "best": best,
                 "history": history, "arch": arch}, os.path.join(args.work, "last.pt"))
     keep = max(args.keep_snapshots, args.average_last)
