@@ -210,7 +210,7 @@ export async function loadModel(path: string, overrides: ModelOverrides = {}): P
     const inputName = checkInput(path, session);
     const [width, height] = chooseInputSize(path, session, overrides.input_size ?? settings.input_size);
     const dynamic = staticInputSize(session.inputMetadata[0]) === null;
-    // Two input slots, so a caller may prepare the next tile while the current one is inferred.
+    // Two input slots, so the next tile can be filled before the current one's run is done with its buffer.
     // Each grows to the largest tile it has held; a tile's tensor views the front of its slot.
     const slots = [0, 1].map(() => new Float32Array(3 * width * height));
     const tensorIn = (k: number, w: number, h: number) => {
