@@ -219,6 +219,8 @@ def main(argv=None):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     if args.resume and os.path.exists(last_path):
         ck = torch.load(last_path, map_location=args.device)
+        if dict(ck["arch"]) != arch:
+            sys.exit(f"{last_path}: a run of another network ({ck['arch']}); resume it with its --arch")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best, history = ck["step"], ck["best"], ck["history"]
