@@ -172,8 +172,8 @@ def main(argv=None):
     ap.add_argument("--keep-snapshots", type=int, default=0,
                     help="keep this many evaluated checkpoints as snap_<step>.pt (default: --average-last)")
     ap.add_argument("--init-from-onnx", default=None,
-                    help="fine-tune: start from this ONNX model's weights, not from scratch (a v3-sized model "
-                         "starts --arch wide as the same function, widen.py)")
+                    help="fine-tune: start from this ONNX model's weights, not from scratch (a v3-sized file "
+                         "starts --arch wide as the same function, widen.py; a wide file loads as it is)")
     ap.add_argument("--hand-weight", type=int, default=0,
                     help="teach the hand labels of labels/train-satellite on their tiles, each tile drawn this many "
                          "times as often as a pseudo-labelled one (0: pseudo-labels everywhere)")
@@ -203,10 +203,13 @@ def main(argv=None):
         for stale in snapshots(args.work):
             os.remove(stale)
     if args.init_from_onnx and not args.resume:
-        if arch == ARCH:
+        try:
             meta = load_folded(model, args.init_from_onnx)
-        else:
-            # A shipped (v3-sized) model grown into the larger network, same function (widen.py).
+        except ValueError:
+            if arch == ARCH:
+                raise
+            # A v3-sized file (the shipped model) grown into the larger network, same function
+            # (widen.py). load_folded counts the convolutions before copying any, so nothing is half-loaded.
             shipped = CenterNetSmall(**ARCH)
             meta = load_folded(shipped, args.init_from_onnx)
             widen_into(shipped, model)
