@@ -7,7 +7,7 @@
 # network's step takes a fraction of the GPU). Each run is cut off at its wall-clock cap plus a
 # margin whatever happens, and leaves its log and last five snapshots in $OUT/<name>.tar, so a
 # run that fails still sends back what it did. Choose and average here with swa.py and
-# validate_cli.py (training/README.md, "Version 4").
+# validate_cli.py (training/README.md, "GPU runs").
 #   MINUTES  wall-clock per run (default 6.2; the LR schedule follows it)
 #   DEVICE   torch device (default cuda); PYTHON (default python3, the GPU image's torch)
 set -u
@@ -29,10 +29,9 @@ run() {  # name, then train.py options
   name=$1; shift
   work=/tmp/work-$name
   rm -rf "$work"; mkdir -p "$work"; cp -r .gpu/synth "$work/synth"
-  # shellcheck disable=SC2068
   timeout -s INT "$limit" "$PY" training/train.py --data .gpu/data --work "$work" --out "$work/unused.onnx" \
     --device "${DEVICE:-cuda}" --workers 6 --threads 2 --batch 64 --steps 60000 --minutes "$MINUTES" --no-eval \
-    --keep-snapshots 5 --average-last 0 $@ > "$work/train.log" 2>&1
+    --keep-snapshots 5 --average-last 0 "$@" > "$work/train.log" 2>&1
   echo "$name exit $?" >> "$work/train.log"
   tar -C "$work" -cf "$OUT/$name.tar" train.log $(cd "$work" && ls history.json snap_*.pt 2>/dev/null)
 }

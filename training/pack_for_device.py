@@ -72,11 +72,10 @@ def main(argv=None):
             if is_validation(rel):
                 continue
             dst = os.path.join(args.out, "data", rel)
-            label = os.path.splitext(path)[0] + ".txt"
-            if os.path.exists(label):
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                shutil.copy(label, os.path.splitext(dst)[0] + ".txt")
         os.makedirs(os.path.dirname(dst), exist_ok=True)
+        label = os.path.splitext(path)[0] + ".txt"
+        if not path.startswith(synth_dir + os.sep) and os.path.exists(label):
+            shutil.copy(label, os.path.splitext(dst)[0] + ".txt")
         if path.endswith((".png", ".tif")) and not path.startswith(data_dir + os.sep + "spacenet-rio") \
                 and "geotiff-samples" not in path:
             copy_as_jpeg(path, dst)
