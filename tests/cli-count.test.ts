@@ -133,7 +133,7 @@ describe('satcount count: bad input', () => {
 
   it('takes --tile-size a model accepts, and refuses one it does not, in one line', async () => {
     // The shipped model takes any multiple of 32: a fixture's queue counted on 320 px tiles (the
-    // last of each row and column shrunk to what is left) against the default 1024 px tiles.
+    // last of each row and column shrunk to what is left) against the default 768 px tiles.
     const fixture = join(ROOT, 'fixtures', 'border-queue.tif');
     const wide = await satcount(['count', fixture, '--json', '--quiet']);
     const narrow = await satcount(['count', fixture, '--tile-size', '320', '--json', '--quiet']);
@@ -141,7 +141,7 @@ describe('satcount count: bad input', () => {
     expect(narrow.code).toBe(0);
     const a = JSON.parse(wide.stdout);
     const b = JSON.parse(narrow.stdout);
-    expect(a.params.tile_size).toEqual([1024, 1024]);
+    expect(a.params.tile_size).toEqual([768, 768]);
     expect(b.params.tile_size).toEqual([320, 320]);
     expect(b.timing.tiles).toBeGreaterThan(a.timing.tiles);
     expect(a.counts.total).toBeGreaterThan(100);

@@ -17,7 +17,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--vehicle-classes <names>', 'comma-separated model classes to count (default: those named car, truck, bus, van, small/large vehicle; all if none is)', nameList)
     .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
     .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
-    .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 1024, 512 with --road; a fixed-input model: its own)', positiveInt)
+    .option('--tile-size <pixels>', 'tile side in model pixels, a multiple of 32 for models that take any size (default 768, 512 with --road; a fixed-input model: its own)', positiveInt)
     .option('--max-megapixels <n>', 'refuse to decode more than this many megapixels in one window', positiveNumber, 400)
     .option('--model-gsd <metres>', 'pixel size the model was trained at, for models whose metadata lacks it', positiveNumber)
     .option('--threads <n>', 'inference threads (default: cores, at most 4)', positiveInt)

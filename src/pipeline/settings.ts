@@ -58,10 +58,11 @@ export function resolveOverlap(overlap: number | undefined, model: ModelInfo): n
 }
 
 /**
- * Tile side for models that take any size: of 512, 768, 1024, 1536 and 2048, the least model time
- * per km² of scene with a 64 px overlap (README "Tile size"); larger tiles infer fewer pixels twice.
+ * Tile side for models that take any size: the least model time per km² of scene with a 64 px
+ * overlap (README "Tile size"). Larger tiles infer fewer pixels twice, but past 768² the shipped
+ * model's stride-4 activations outgrow the cache and its time per pixel rises faster than that.
  */
-export const SCENE_TILE_SIZE = 1024;
+export const SCENE_TILE_SIZE = 768;
 
 /** The grid's tile size (model pixels): the option, else SCENE_TILE_SIZE, as the model takes it. */
 export function resolveTileSize(wanted: number | undefined, model: ModelInfo, overlap: number): [w: number, h: number] {
