@@ -65,7 +65,8 @@ def main(argv=None):
     synth_dir = os.path.abspath(os.path.join(args.work, "synth"))
     shutil.rmtree(args.out, ignore_errors=True)
     for path in files_read(data_dir, args.work, args.hand_weight):
-        if path.startswith(synth_dir + os.sep):
+        synth = path.startswith(synth_dir + os.sep)
+        if synth:
             dst = os.path.join(args.out, "synth", os.path.basename(path))
         else:
             rel = os.path.relpath(path, data_dir)
@@ -74,7 +75,7 @@ def main(argv=None):
             dst = os.path.join(args.out, "data", rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         label = os.path.splitext(path)[0] + ".txt"
-        if not path.startswith(synth_dir + os.sep) and os.path.exists(label):
+        if not synth and os.path.exists(label):
             shutil.copy(label, os.path.splitext(dst)[0] + ".txt")
         if path.endswith((".png", ".tif")) and not path.startswith(data_dir + os.sep + "spacenet-rio") \
                 and "geotiff-samples" not in path:
