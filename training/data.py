@@ -269,13 +269,16 @@ HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train
 
 
 def load_hand_labels(n):
-    """(boxes [n, 4] x1 y1 x2 y2, cls [n]) of a hand-labelled tile, or None: sure labels are classes
-    0/1, doubtful ones and the labeller's unfinished rectangles do-not-care (-1)."""
+    """(boxes [n, 4] x1 y1 x2 y2, cls [n]) of a hand-labelled Vegas tile, or None: sure labels are
+    classes 0/1, doubtful ones and the labeller's unfinished rectangles do-not-care (-1)."""
     path = os.path.join(HAND, f"vegas_img{n}.json")
     if not os.path.exists(path):
         return None
     with open(path) as f:
-        coco = json.load(f)
+        return _coco_boxes(json.load(f))
+
+
+def _coco_boxes(coco):
     names = {c["id"]: c["name"] for c in coco["categories"]}
     boxes, cls = [], []
     for a in coco["annotations"]:
@@ -324,4 +327,35 @@ def load_pseudo_labelled(data_dir, hand_weight=0):
         frames.append({"path": f"vegas_img{n}.png", "scene": f"vegas:{n}", "img": img,
                        "boxes": np.array(boxes, np.float32).reshape(-1, 4), "cls": c,
                        "label_cls": c, "gsd": MODEL_GSD})
+    if hand_weight:
+        frames += load_other_hand_labelled(data_dir, hand_weight)
+    return frames
+
+
+# The satellite validation set's one non-Vegas image; a hand label for it here would leak it.
+SATELLITE_VAL_FILES = {"shanghai_sn2_16bit_georef.tif"}
+
+
+def load_other_hand_labelled(data_dir, hand_weight):
+    """Whole non-Vegas satellite images labelled by hand (other sensors and view angles: Atlanta
+    WorldView-2 off-nadir, Paris WorldView-3 off-nadir), at the pixel size their file gives as gsd_m,
+    each drawn hand_weight times like a hand-labelled Vegas tile."""
+    frames = []
+    for path in sorted(glob.glob(os.path.join(HAND, "*.json"))):
+        if os.path.basename(path).startswith("vegas_img"):
+            continue
+        with open(path) as f:
+            coco = json.load(f)
+        image = coco["images"][0]
+        if image["file_name"] in SATELLITE_VAL_FILES:
+            raise ValueError(f"{path}: {image['file_name']} is a validation image")
+        src = os.path.join(data_dir, os.path.relpath(image["source"], "../shared/data"))
+        img = cv2.imread(src, cv2.IMREAD_COLOR)
+        if img is None:
+            raise ValueError(f"{path}: cannot read {src}")
+        boxes, cls = _coco_boxes(coco)
+        frame = {"path": image["file_name"], "scene": f"hand:{image['file_name']}",
+                 "img": cv2.cvtColor(img, cv2.COLOR_BGR2RGB), "boxes": boxes, "cls": cls, "label_cls": cls,
+                 "gsd": float(image["gsd_m"])}
+        frames += [frame] * hand_weight
     return frames
