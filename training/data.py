@@ -332,22 +332,35 @@ def load_pseudo_labelled(data_dir, hand_weight=0):
     return frames
 
 
+# Whole trainable ucmerced parking lots labelled by hand (labels/README.md): packed rows side by side
+# and nose to nose, the layout the packed validation set measures.
+HAND_PACKED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train-packed")
 # The satellite validation set's one non-Vegas image; a hand label for it here would leak it.
 SATELLITE_VAL_FILES = {"shanghai_sn2_16bit_georef.tif"}
 
 
+def _is_validation_image(file_name):
+    stem = os.path.splitext(file_name)[0]
+    cls = stem.rstrip("0123456789")
+    if cls in UCMERCED_VAL_BELOW and stem[len(cls):]:
+        return int(stem[len(cls):]) < UCMERCED_VAL_BELOW[cls]
+    return file_name in SATELLITE_VAL_FILES
+
+
 def load_other_hand_labelled(data_dir, hand_weight):
-    """Whole non-Vegas satellite images labelled by hand (other sensors and view angles: Atlanta
-    WorldView-2 off-nadir, Paris WorldView-3 off-nadir), at the pixel size their file gives as gsd_m,
-    each drawn hand_weight times like a hand-labelled Vegas tile."""
+    """Whole images labelled by hand other than the Vegas tiles — satellite images of other sensors and
+    view angles (Atlanta WorldView-2 off-nadir, Paris off-nadir, ...) and ucmerced parking lots — at
+    the pixel size their file gives as gsd_m, each drawn hand_weight times like a hand-labelled Vegas
+    tile."""
     frames = []
-    for path in sorted(glob.glob(os.path.join(HAND, "*.json"))):
+    paths = sorted(glob.glob(os.path.join(HAND, "*.json"))) + sorted(glob.glob(os.path.join(HAND_PACKED, "*.json")))
+    for path in paths:
         if os.path.basename(path).startswith("vegas_img"):
             continue
         with open(path) as f:
             coco = json.load(f)
         image = coco["images"][0]
-        if image["file_name"] in SATELLITE_VAL_FILES:
+        if _is_validation_image(image["file_name"]):
             raise ValueError(f"{path}: {image['file_name']} is a validation image")
         src = os.path.join(data_dir, os.path.relpath(image["source"], "../shared/data"))
         img = cv2.imread(src, cv2.IMREAD_COLOR)
