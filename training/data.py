@@ -268,11 +268,20 @@ def _dont_care_grid(rects, step=3.0, size=6.0):
 HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train-satellite")
 
 
-def load_hand_labels(n):
+# Which hand-labelled images a recipe teaches: "all" of them, or the 11 Vegas tiles of the first batch
+# that version 4.0.0 was trained with (so its recipe, rebuild.sh, still rebuilds it as labels are added).
+HAND_SETS = {
+    "all": None,
+    "v4": {f"vegas_img{n}" for n in (461, 476, 517, 556, 580, 611, 613, 620, 622, 623, 640)},
+}
+
+
+def load_hand_labels(n, hand_set="all"):
     """(boxes [n, 4] x1 y1 x2 y2, cls [n]) of a hand-labelled Vegas tile, or None: sure labels are
     classes 0/1, doubtful ones and the labeller's unfinished rectangles do-not-care (-1)."""
     path = os.path.join(HAND, f"vegas_img{n}.json")
-    if not os.path.exists(path):
+    only = HAND_SETS[hand_set]
+    if not os.path.exists(path) or (only is not None and f"vegas_img{n}" not in only):
         return None
     with open(path) as f:
         return _coco_boxes(json.load(f))
@@ -289,9 +298,10 @@ def _coco_boxes(coco):
     return np.array(boxes + grid, np.float32).reshape(-1, 4), np.array(cls + [-1] * len(grid), np.int64)
 
 
-def load_pseudo_labelled(data_dir, hand_weight=0):
+def load_pseudo_labelled(data_dir, hand_weight=0, hand_set="all"):
     """Trainable Vegas tiles with the reviewed detections pseudo_labels.py wrote, or (hand_weight > 0)
-    their hand labels where a tile has them, as frames like load_labelled's (cls -1: do-not-care)."""
+    their hand labels where a tile has them (those of HAND_SETS[hand_set]), as frames like
+    load_labelled's (cls -1: do-not-care)."""
     with open(CLUTTER) as f:
         clutter = json.load(f)["vegas"]
     with open(PSEUDO_REVIEW) as f:
@@ -309,7 +319,7 @@ def load_pseudo_labelled(data_dir, hand_weight=0):
             continue
         img = cv2.cvtColor(cv2.imread(os.path.join(data_dir, "spacenet-more", "vegas", f"vegas_img{n}.png"),
                                       cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-        hand = load_hand_labels(n) if hand_weight else None
+        hand = load_hand_labels(n, hand_set) if hand_weight else None
         if hand is not None:
             frame = {"path": f"vegas_img{n}.png", "scene": f"vegas-hand:{n}", "img": img, "boxes": hand[0],
                      "cls": hand[1], "label_cls": hand[1], "gsd": MODEL_GSD}
@@ -328,7 +338,7 @@ def load_pseudo_labelled(data_dir, hand_weight=0):
                        "boxes": np.array(boxes, np.float32).reshape(-1, 4), "cls": c,
                        "label_cls": c, "gsd": MODEL_GSD})
     if hand_weight:
-        frames += load_other_hand_labelled(data_dir, hand_weight)
+        frames += load_other_hand_labelled(data_dir, hand_weight, hand_set)
     return frames
 
 
@@ -347,15 +357,17 @@ def _is_validation_image(file_name):
     return file_name in SATELLITE_VAL_FILES
 
 
-def load_other_hand_labelled(data_dir, hand_weight):
+def load_other_hand_labelled(data_dir, hand_weight, hand_set="all"):
     """Whole images labelled by hand other than the Vegas tiles — satellite images of other sensors and
     view angles (Atlanta WorldView-2 off-nadir, Paris off-nadir, ...) and ucmerced parking lots — at
     the pixel size their file gives as gsd_m, each drawn hand_weight times like a hand-labelled Vegas
     tile."""
     frames = []
+    only = HAND_SETS[hand_set]
     paths = sorted(glob.glob(os.path.join(HAND, "*.json"))) + sorted(glob.glob(os.path.join(HAND_PACKED, "*.json")))
     for path in paths:
-        if os.path.basename(path).startswith("vegas_img"):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem.startswith("vegas_img") or (only is not None and stem not in only):
             continue
         with open(path) as f:
             coco = json.load(f)

@@ -23,7 +23,8 @@ sys.path.insert(0, HERE)
 
 
 def files_read(data_dir, work_dir, hand_weight):
-    """Paths cv2.imread opens while the chip sources load."""
+    """Paths cv2.imread opens while the chip sources load (every hand-labelled image, whichever set a
+    run on the device teaches)."""
     import train
     seen = []
     real = cv2.imread
@@ -34,7 +35,7 @@ def files_read(data_dir, work_dir, hand_weight):
 
     cv2.imread = recording
     try:
-        train.chip_sources(data_dir, work_dir, 1.0, hand_weight)
+        train.chip_sources(data_dir, work_dir, 1.0, (hand_weight, "all"))
     finally:
         cv2.imread = real
     return sorted(set(seen))

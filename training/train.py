@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from chips import ChipMaker, make_targets  # noqa: E402
-from data import build_crop_bank, load_labelled, load_negatives, load_pseudo_labelled, split_frames  # noqa: E402
+from data import HAND_SETS, build_crop_bank, load_labelled, load_negatives, load_pseudo_labelled, split_frames  # noqa: E402
 from evaluate import evaluate, pooled_f1, to_tensor, validation_sets  # noqa: E402
 from export import export_onnx  # noqa: E402
 from mining import mine_false_alarms  # noqa: E402
@@ -53,13 +53,13 @@ class ChipStream(IterableDataset):
     resumed run continues with fresh, reproducible chips."""
 
     def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0,
-                 hand_weight=0):
+                 hand=(0, "all")):
         self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p,
-                     hand_weight)
+                     hand)
 
     def __iter__(self):
-        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand_weight = self.args
-        train, synth, negatives, bank, pseudo = chip_sources(data_dir, work_dir, pseudo_p, hand_weight)
+        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand = self.args
+        train, synth, negatives, bank, pseudo = chip_sources(data_dir, work_dir, pseudo_p, hand)
         for neg in negatives:
             neg["hotspots"] = hotspots.get(neg["name"])
         # Once false alarms have been mined, show more of them.
@@ -84,11 +84,11 @@ class ChipStream(IterableDataset):
 _SOURCES = {}
 
 
-def chip_sources(data_dir, work_dir, pseudo_p, hand_weight):
+def chip_sources(data_dir, work_dir, pseudo_p, hand):
     """The imagery chips are cut from, loaded once per process. Loaded in the main process
     before the chip workers start, it reaches them by fork at no cost; otherwise each worker
     loads it (~25 s) every time the stream restarts after mining."""
-    key = (data_dir, work_dir, bool(pseudo_p), hand_weight)
+    key = (data_dir, work_dir, bool(pseudo_p), hand)
     if key not in _SOURCES:
         frames, _ = load_labelled(data_dir)
         train, _ = split_frames(frames)
@@ -96,17 +96,22 @@ def chip_sources(data_dir, work_dir, pseudo_p, hand_weight):
         # Real trucks and buses are few (98 boxes): synth trucks join the paste bank; synth
         # cars do not, since real car crops are plenty and look real.
         bank = build_crop_bank(train) + [e for e in build_crop_bank(synth) if e["cls"] == 1]
-        pseudo = load_pseudo_labelled(data_dir, hand_weight) if pseudo_p else ()
+        pseudo = load_pseudo_labelled(data_dir, *hand) if pseudo_p else ()
         _SOURCES[key] = (train, synth, load_negatives(data_dir, "train"), bank, pseudo)
     return _SOURCES[key]
 
 
+def hand_spec(args):
+    """(weight, set) of the hand-labelled images a run teaches (--hand-weight, --hand-set)."""
+    return (args.hand_weight, getattr(args, "hand_set", "all"))
+
+
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
-                        args.pseudo_p, args.hand_weight)
+                        args.pseudo_p, hand_spec(args))
     workers = getattr(args, "workers", 1)
     if workers > 1:
-        chip_sources(args.data, args.work, args.pseudo_p, args.hand_weight)
+        chip_sources(args.data, args.work, args.pseudo_p, hand_spec(args))
     return iter(DataLoader(stream, batch_size=None, num_workers=workers, prefetch_factor=4,
                            pin_memory=getattr(args, "device", "cpu") != "cpu", persistent_workers=False))
 
@@ -175,8 +180,10 @@ def main(argv=None):
                     help="fine-tune: start from this ONNX model's weights, not from scratch (a v3-sized file "
                          "starts --arch wide as the same function, widen.py; a wide file loads as it is)")
     ap.add_argument("--hand-weight", type=int, default=0,
-                    help="teach the hand labels of labels/train-satellite on their tiles, each tile drawn this many "
-                         "times as often as a pseudo-labelled one (0: pseudo-labels everywhere)")
+                    help="teach the hand labels of labels/train-satellite and labels/train-packed, each image drawn "
+                         "this many times as often as a pseudo-labelled tile (0: pseudo-labels everywhere)")
+    ap.add_argument("--hand-set", choices=sorted(HAND_SETS), default="all",
+                    help="which hand-labelled images: all, or v4 (the 11 Vegas tiles version 4.0.0 was trained with)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
