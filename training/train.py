@@ -193,6 +193,9 @@ def main(argv=None):
     ap.add_argument("--no-eval", action="store_true",
                     help="skip validation (it needs the validation images): keep snapshots, choose later with validate_cli.py")
     args = ap.parse_args(argv)
+    if not 0.0 <= args.pseudo_p <= 0.3:
+        # The pseudo-labelled share is taken from the chips' 0.3 of synthetic ones (chips.py).
+        ap.error(f"--pseudo-p must be between 0 and 0.3, not {args.pseudo_p}")
 
     os.makedirs(args.work, exist_ok=True)
     if args.workers > 1:
