@@ -82,6 +82,11 @@ def paste(canvas, entry, cx, cy, heading, length_px, width_px, rng):
     canvas[ay0:ay1, ax0:ax1] = (src * a + dst * (1 - a)).astype(np.uint8)
 
 
+# Share of chips that are synthetic (vehicle crops pasted on backgrounds) or cut from pseudo-labelled
+# scenes: pseudo_p is taken out of it, so it may be at most this.
+SYNTH_CHIP_P = 0.3
+
+
 class ChipMaker:
     def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2,
                  synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12):
@@ -203,8 +208,8 @@ class ChipMaker:
         g = rng.uniform(0.25, 0.5)                     # simulated sensor GSD
         angle = float(rng.integers(4) * 90) if rng.random() < 0.5 else rng.uniform(0, 360)
         kind = rng.choice(["scene", "synth_scene", "negative", "synth", "pseudo_scene"],
-                          p=[0.7 - self.negative_p - self.synth_p, self.synth_p, self.negative_p,
-                             0.3 - self.pseudo_p, self.pseudo_p])
+                          p=[1 - SYNTH_CHIP_P - self.negative_p - self.synth_p, self.synth_p, self.negative_p,
+                             SYNTH_CHIP_P - self.pseudo_p, self.pseudo_p])
         boxes, classes = [], []
         if kind in ("scene", "synth_scene", "pseudo_scene"):
             frames = {"scene": self.frames, "synth_scene": self.synth_frames, "pseudo_scene": self.pseudo_frames}[kind]

@@ -276,12 +276,16 @@ HAND_SETS = {
 }
 
 
+def _in_hand_set(stem, hand_set):
+    only = HAND_SETS[hand_set]
+    return only is None or stem in only
+
+
 def load_hand_labels(n, hand_set="all"):
     """(boxes [n, 4] x1 y1 x2 y2, cls [n]) of a hand-labelled Vegas tile, or None: sure labels are
     classes 0/1, doubtful ones and the labeller's unfinished rectangles do-not-care (-1)."""
     path = os.path.join(HAND, f"vegas_img{n}.json")
-    only = HAND_SETS[hand_set]
-    if not os.path.exists(path) or (only is not None and f"vegas_img{n}" not in only):
+    if not os.path.exists(path) or not _in_hand_set(f"vegas_img{n}", hand_set):
         return None
     with open(path) as f:
         return _coco_boxes(json.load(f))
@@ -363,11 +367,10 @@ def load_other_hand_labelled(data_dir, hand_weight, hand_set="all"):
     the pixel size their file gives as gsd_m, each drawn hand_weight times like a hand-labelled Vegas
     tile."""
     frames = []
-    only = HAND_SETS[hand_set]
     paths = sorted(glob.glob(os.path.join(HAND, "*.json"))) + sorted(glob.glob(os.path.join(HAND_PACKED, "*.json")))
     for path in paths:
         stem = os.path.splitext(os.path.basename(path))[0]
-        if stem.startswith("vegas_img") or (only is not None and stem not in only):
+        if stem.startswith("vegas_img") or not _in_hand_set(stem, hand_set):
             continue
         with open(path) as f:
             coco = json.load(f)

@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader, IterableDataset
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from chips import ChipMaker, make_targets  # noqa: E402
+from chips import SYNTH_CHIP_P, ChipMaker, make_targets  # noqa: E402
 from data import HAND_SETS, build_crop_bank, load_labelled, load_negatives, load_pseudo_labelled, split_frames  # noqa: E402
 from evaluate import evaluate, pooled_f1, to_tensor, validation_sets  # noqa: E402
 from export import export_onnx  # noqa: E402
@@ -103,7 +103,7 @@ def chip_sources(data_dir, work_dir, pseudo_p, hand):
 
 def hand_spec(args):
     """(weight, set) of the hand-labelled images a run teaches (--hand-weight, --hand-set)."""
-    return (args.hand_weight, getattr(args, "hand_set", "all"))
+    return (args.hand_weight, args.hand_set)
 
 
 def chip_batches(args, stride, step, hotspots):
@@ -193,9 +193,8 @@ def main(argv=None):
     ap.add_argument("--no-eval", action="store_true",
                     help="skip validation (it needs the validation images): keep snapshots, choose later with validate_cli.py")
     args = ap.parse_args(argv)
-    if not 0.0 <= args.pseudo_p <= 0.3:
-        # The pseudo-labelled share is taken from the chips' 0.3 of synthetic ones (chips.py).
-        ap.error(f"--pseudo-p must be between 0 and 0.3, not {args.pseudo_p}")
+    if not 0.0 <= args.pseudo_p <= SYNTH_CHIP_P:
+        ap.error(f"--pseudo-p must be between 0 and {SYNTH_CHIP_P} (its chips are taken from the synthetic ones), not {args.pseudo_p}")
 
     os.makedirs(args.work, exist_ok=True)
     if args.workers > 1:
