@@ -351,6 +351,9 @@ def load_pseudo_labelled(data_dir, hand_weight=0, hand_set="all"):
 HAND_PACKED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train-packed")
 # The satellite validation set's one non-Vegas image; a hand label for it here would leak it.
 SATELLITE_VAL_FILES = {"shanghai_sn2_16bit_georef.tif"}
+# Satellite images of other sensors, cities and view angles (labels/other-sensors): a validation set
+# since round 13, so that what is learnt from Las Vegas is also measured away from it.
+OTHER_SENSORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "other-sensors")
 
 
 def _is_validation_image(file_name):
@@ -358,14 +361,23 @@ def _is_validation_image(file_name):
     cls = stem.rstrip("0123456789")
     if cls in UCMERCED_VAL_BELOW and stem[len(cls):]:
         return int(stem[len(cls):]) < UCMERCED_VAL_BELOW[cls]
-    return file_name in SATELLITE_VAL_FILES
+    if file_name in SATELLITE_VAL_FILES:
+        return True
+    return file_name in _other_sensor_files()
+
+
+def _other_sensor_files():
+    names = set()
+    for path in glob.glob(os.path.join(OTHER_SENSORS, "*.json")):
+        with open(path) as f:
+            names.add(json.load(f)["images"][0]["file_name"])
+    return names
 
 
 def load_other_hand_labelled(data_dir, hand_weight, hand_set="all"):
-    """Whole images labelled by hand other than the Vegas tiles — satellite images of other sensors and
-    view angles (Atlanta WorldView-2 off-nadir, Paris off-nadir, ...) and ucmerced parking lots — at
-    the pixel size their file gives as gsd_m, each drawn hand_weight times like a hand-labelled Vegas
-    tile."""
+    """Whole images labelled by hand other than the Vegas tiles (the ucmerced parking lots; satellite
+    images of other sensors were taught by round 11 and are validation images since) at the pixel size
+    their file gives as gsd_m, each drawn hand_weight times like a hand-labelled Vegas tile."""
     frames = []
     paths = sorted(glob.glob(os.path.join(HAND, "*.json"))) + sorted(glob.glob(os.path.join(HAND_PACKED, "*.json")))
     for path in paths:

@@ -9,8 +9,11 @@ Sets (the fixed split in training/README.md; none is trained on):
   satellite, packed  hand-labelled SpaceNet WorldView-3 tiles and ucmerced parkinglot/overpass
                      images (COCO labels, doubtful vehicles do-not-care), from --labels-root
   harbor, airplane   ucmerced harbor00-19 / airplane00-19 with empty labels: detections per image
-each at 0.3 m and degraded to 0.5 m (--simulate-gsd). The eval CLI is --cli (default this
-checkout's bin/satcount.js; the labels' do-not-care marks need an eval that reads them).
+  other              satellite images of other sensors, cities and view angles (labels/other-sensors),
+                     each at its own pixel size only (--gsds native)
+each as it is (native: the real satellite tiles are what users bring), degraded at 0.3 m and to 0.5 m
+(--simulate-gsd). The eval CLI is --cli (default this checkout's bin/satcount.js; the labels'
+do-not-care marks need an eval that reads them).
 """
 import argparse
 import glob
@@ -24,6 +27,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.path.join(ROOT, "..", "shared", "data")
 GSDS = (0.3, 0.5)
+# `--gsds native`: the images as they are, not degraded -- for the sets whose images are at a pixel
+# size the model takes (the real satellite tiles are what users bring; degrading them at 0.3 m adds
+# the sensor model's blur, noise and JPEG to a product that has its own).
+NATIVE = "native"
+NATIVE_SETS = ("satellite", "packed", "harbor", "airplane", "other")
+# Measured only as they are: each image at its own pixel size (the 0.5 m Atlanta tile cannot be made 0.3 m).
+NATIVE_ONLY = ("other",)
 # Label class per model class, for the per-class quality entries (the hand-made sets have these two;
 # detections on the other class are neither true nor false when one class is measured).
 QUALITY_CLASSES = {"car": "car", "truck": "truck"}
@@ -54,6 +64,13 @@ def sets(data, labels_root, scratch):
                  ([(geo, os.path.join(labels_root, name), [])] if geo else [])
         if groups:
             out[name] = groups
+    other = {}
+    for p in sorted(glob.glob(os.path.join(labels_root, "other-sensors", "*.json"))):
+        with open(p) as f:
+            gsd = json.load(f)["images"][0]["gsd_m"]
+        other.setdefault(gsd, []).append(image_for(p, data))
+    if other:
+        out["other"] = [(images, os.path.join(labels_root, "other-sensors"), ["--gsd", str(gsd)]) for gsd, images in sorted(other.items())]
     for cls in ("harbor", "airplane"):
         images = [os.path.join(data, "ucmerced-0.3m", cls, f"{cls}{n:02d}.png") for n in range(20)]
         labelled = os.path.join(labels_root, "clutter")
@@ -82,7 +99,8 @@ EVAL_FLAGS = []
 
 def run_eval(cli, model, images, labels, extra, gsd, classes=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        cmd = ["node", cli, "eval", *images, "--labels", labels, "--model", model, "--simulate-gsd", str(gsd),
+        degrade = [] if gsd == NATIVE else ["--simulate-gsd", str(gsd)]
+        cmd = ["node", cli, "eval", *images, "--labels", labels, "--model", model, *degrade,
                "--out", f.name, "--quiet", *extra, *EVAL_FLAGS]
         if classes:
             cmd += ["--classes", classes]
@@ -104,24 +122,46 @@ def summary(rows):
             "per_image": round(t["detected"] / max(1, len(rows)), 2), "fp_per_image": round(t["fp"] / max(1, len(rows)), 2)}
 
 
-def quality(cli, model, all_sets, names):
+def quality(cli, model, all_sets, names, native_names=()):
     """One entry per set per model class per GSD: the sets stay apart so a count's interval can
     include how much the kinds of imagery disagree (src/road/intervals.ts). Recall is per label
     class (the other class's labels do-not-care); `satcount eval` matches class-agnostically, so
     precision is that of all the set's detections against all its vehicle labels -- the share of
-    counted detections that are vehicles, which is what a count's interval needs."""
+    counted detections that are vehicles, which is what a count's interval needs. `native_names`
+    are also measured as delivered (set "<name>-native"), each image group in the band nearest its
+    own pixel size: real satellite products are what users bring."""
     out = []
     for gsd in GSDS:
         for name in names:
-            rows = run_set(cli, model, all_sets[name], gsd)
-            tp_all, fp_all = (sum(r[k] for r in rows) for k in ("tp", "fp"))
-            for cls, label_classes in QUALITY_CLASSES.items():
-                rows = run_set(cli, model, all_sets[name], gsd, label_classes)
-                tp, fn = (sum(r[k] for r in rows) for k in ("tp", "fn"))
-                if tp + fn == 0:
-                    continue
-                out.append({"gsd_m": gsd, "class": cls, "precision": round(tp_all / max(1, tp_all + fp_all), 3),
-                            "recall": round(tp / (tp + fn), 3), "n_truth": tp + fn, "set": name})
+            out += set_entries(cli, model, all_sets[name], gsd, gsd, name)
+    for name in native_names:
+        for band, groups in native_bands(all_sets[name]).items():
+            out += set_entries(cli, model, groups, NATIVE, band, f"{name}-native")
+    return out
+
+
+def set_entries(cli, model, groups, gsd, band, set_name):
+    rows = run_set(cli, model, groups, gsd)
+    tp_all, fp_all = (sum(r[k] for r in rows) for k in ("tp", "fp"))
+    out = []
+    for cls, label_classes in QUALITY_CLASSES.items():
+        rows = run_set(cli, model, groups, gsd, label_classes)
+        tp, fn = (sum(r[k] for r in rows) for k in ("tp", "fn"))
+        if tp + fn == 0:
+            continue
+        out.append({"gsd_m": band, "class": cls, "precision": round(tp_all / max(1, tp_all + fp_all), 3),
+                    "recall": round(tp / (tp + fn), 3), "n_truth": tp + fn, "set": set_name})
+    return out
+
+
+def native_bands(groups):
+    """{quality band: image groups}, each group at the band nearest its --gsd (a georeferenced group,
+    which states none, is the 16-bit Shanghai tile at 0.28 m)."""
+    out = {}
+    for group in groups:
+        extra = group[2]
+        own = float(extra[extra.index("--gsd") + 1]) if "--gsd" in extra else GSDS[0]
+        out.setdefault(min(GSDS, key=lambda b: abs(b - own)), []).append(group)
     return out
 
 
@@ -142,6 +182,14 @@ def write_quality(model, entries, gsd_range=None, version=None):
     os.replace(tmp, model)
 
 
+def measured_at(name, gsd):
+    return name in NATIVE_SETS if gsd == NATIVE else name not in NATIVE_ONLY
+
+
+def gsd_arg(text):
+    return NATIVE if text == NATIVE else float(text)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="+", required=True)
@@ -153,13 +201,17 @@ def main(argv=None):
                     help="write per-class precision/recall at 0.3 and 0.5 m into the (single) model's metadata")
     ap.add_argument("--quality-sets", nargs="+", default=["satellite", "packed", "kit", "minsk"],
                     help="sets measured for the quality entries, one entry per set (those present)")
+    ap.add_argument("--quality-native-sets", nargs="*", default=["satellite", "other"],
+                    help="sets also measured as delivered for the quality entries (set <name>-native)")
     ap.add_argument("--gsd-range", nargs=2, type=float, metavar=("FINEST", "COARSEST"),
                     help="with --write-quality: also write gsd_range_m, the pixel sizes the model is validated for")
     ap.add_argument("--version", help="with --write-quality: also set the metadata version")
     ap.add_argument("--thresholds", nargs="+", type=float, default=[None],
                     help="score thresholds to measure each model at (default: the model's own); the "
                          "shipped threshold is chosen this way, through the product")
-    ap.add_argument("--gsds", nargs="+", type=float, default=list(GSDS), help="simulated GSDs (default 0.3 0.5)")
+    ap.add_argument("--gsds", nargs="+", type=gsd_arg, default=[NATIVE, *GSDS],
+                    help=f"simulated GSDs, or {NATIVE}: the images as they are, for {', '.join(NATIVE_SETS)} "
+                         f"(default {NATIVE} 0.3 0.5)")
     ap.add_argument("--json", help="write all figures here")
     tta = ap.add_mutually_exclusive_group()
     tta.add_argument("--tta", action="store_true", help="measure with test-time mirror averaging (satcount eval --tta)")
@@ -173,7 +225,8 @@ def main(argv=None):
         all_sets = sets(args.data, args.labels_root, scratch)
         if args.write_quality:
             names = [n for n in args.quality_sets if n in all_sets]
-            entries = quality(args.cli, args.models[0], all_sets, names)
+            native = [n for n in args.quality_native_sets if n in all_sets]
+            entries = quality(args.cli, args.models[0], all_sets, names, native)
             write_quality(args.models[0], entries, args.gsd_range, args.version)
             print(json.dumps(entries, indent=1))
             return
@@ -182,6 +235,8 @@ def main(argv=None):
             if args.only and name not in args.only:
                 continue
             for gsd in args.gsds:
+                if not measured_at(name, gsd):
+                    continue
                 for model in args.models:
                     for th in args.thresholds:
                         s = summary(run_set(args.cli, model, groups, gsd, threshold=th))
