@@ -37,6 +37,14 @@ def sensor(img, rng, blur_sigma, noise_sigma, jpeg_q):
     return out
 
 
+def unsharp(img, rng):
+    """Unsharp masking (amount 0.3-1.2, radius sigma 0.7-1.5 px), as vendors sharpen pansharpened
+    products: edges overshoot and small cars stand out harder than any sensor blur leaves them."""
+    amount, sigma = rng.uniform(0.3, 1.2), rng.uniform(0.7, 1.5)
+    soft = cv2.GaussianBlur(img, (0, 0), sigma).astype(np.float32)
+    return np.clip(img.astype(np.float32) * (1 + amount) - soft * amount, 0, 255).astype(np.uint8)
+
+
 def simulate_gsd(img, src_gsd, sim_gsd, model_gsd=0.3, blur_sigma=0.6, noise_sigma=2.0, jpeg_q=85, seed=0):
     """The fixed, deterministic degradation used for validation (and documented for
     `satcount eval --simulate-gsd`): INTER_AREA to sim_gsd, Gaussian blur sigma 0.6 px,

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from augment import (asphalt, band_stretch, cast_shadow, glints, lean, pansharpen_chroma, photometric, resample, road_markings,
-                     roof_with_units, rotate_about_centre, sensor, transform_boxes, tree_shadows)
+                     roof_with_units, rotate_about_centre, sensor, transform_boxes, tree_shadows, unsharp)
 from data import MODEL_GSD
 
 # Share of negative chips drawn from each group of vehicle-free imagery (data.py): the
@@ -89,7 +89,7 @@ SYNTH_CHIP_P = 0.3
 
 class ChipMaker:
     def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2,
-                 synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12):
+                 synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12, sharp_p=0.0):
         self.frames = frames
         self.pseudo_frames = list(pseudo_frames)
         self.pseudo_p = pseudo_p if self.pseudo_frames else 0.0
@@ -110,6 +110,7 @@ class ChipMaker:
         self.out = out_size
         self.model_gsd = model_gsd
         self.negative_p = negative_p
+        self.sharp_p = sharp_p
 
     # --- layouts: lists of (x_m, y_m, heading, length_m, width_m, entry, cls) around (0, 0)
     def _vehicle(self, rng, truck_p=0.1):
@@ -277,7 +278,12 @@ class ChipMaker:
             # Panchromatic imagery comes in as one band repeated.
             canvas = np.repeat(cv2.cvtColor(canvas, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)
         jq = int(rng.integers(60, 96)) if rng.random() < 0.7 else None
-        canvas = sensor(canvas, rng, rng.uniform(0.35, 1.0), rng.uniform(0.5, 4.0), jq)
+        blur, noise = rng.uniform(0.35, 1.0), rng.uniform(0.5, 4.0)
+        # Real pansharpened products are sharper than any blur here (training/README.md "Round 13");
+        # drawn only when asked for, so the chips of earlier runs (sharp_p 0) stay as they were.
+        if self.sharp_p and rng.random() < self.sharp_p:
+            canvas, blur = unsharp(canvas, rng), 0.0
+        canvas = sensor(canvas, rng, blur, noise, jq)
         f = self.out / canvas.shape[0]
         chip = cv2.resize(canvas, (self.out, self.out), interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR)
         if rng.random() < 0.2:

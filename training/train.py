@@ -53,18 +53,18 @@ class ChipStream(IterableDataset):
     resumed run continues with fresh, reproducible chips."""
 
     def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0,
-                 hand=(0, "all")):
+                 hand=(0, "all"), sharp_p=0.0):
         self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p,
-                     hand)
+                     hand, sharp_p)
 
     def __iter__(self):
-        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand = self.args
+        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand, sharp_p = self.args
         train, synth, negatives, bank, pseudo = chip_sources(data_dir, work_dir, pseudo_p, hand)
         for neg in negatives:
             neg["hotspots"] = hotspots.get(neg["name"])
         # Once false alarms have been mined, show more of them.
         maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth,
-                          pseudo_frames=pseudo, pseudo_p=pseudo_p)
+                          pseudo_frames=pseudo, pseudo_p=pseudo_p, sharp_p=sharp_p)
         # Each chip worker its own stream; worker 0 alone is the single-worker stream of earlier runs.
         info = torch.utils.data.get_worker_info()
         worker = info.id if info else 0
@@ -108,7 +108,7 @@ def hand_spec(args):
 
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
-                        args.pseudo_p, hand_spec(args))
+                        args.pseudo_p, hand_spec(args), getattr(args, "sharp_p", 0.0))
     workers = getattr(args, "workers", 1)
     if workers > 1:
         chip_sources(args.data, args.work, args.pseudo_p, hand_spec(args))
@@ -186,6 +186,9 @@ def main(argv=None):
                     help="which hand-labelled images: all, or v4 (the 11 Vegas tiles version 4.0.0 was trained with)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
+    ap.add_argument("--sharp-p", type=float, default=0.0,
+                    help="share of chips sharpened (unsharp mask, no sensor blur) like pansharpened satellite "
+                         "products instead of blurred (default 0: the chips of runs before round 13)")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
     ap.add_argument("--arch", choices=sorted(ARCHS), default="v3", help="network size (model.py); wide: 2.3x the parameters")
     ap.add_argument("--device", default="cpu", help="torch device for the network, e.g. cuda")
@@ -193,6 +196,8 @@ def main(argv=None):
     ap.add_argument("--no-eval", action="store_true",
                     help="skip validation (it needs the validation images): keep snapshots, choose later with validate_cli.py")
     args = ap.parse_args(argv)
+    if not 0.0 <= args.sharp_p <= 1.0:
+        ap.error(f"--sharp-p must be between 0 and 1, not {args.sharp_p}")
     if not 0.0 <= args.pseudo_p <= SYNTH_CHIP_P:
         ap.error(f"--pseudo-p must be between 0 and {SYNTH_CHIP_P} (its chips are taken from the synthetic ones), not {args.pseudo_p}")
 
