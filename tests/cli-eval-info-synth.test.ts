@@ -56,6 +56,24 @@ describe('satcount eval', () => {
     expect(report.totals.f1).toBeGreaterThan(0.95);
   });
 
+  it('--matches writes every detection\'s outcome and every missed vehicle as CSV', async () => {
+    const csv = join(dir, 'matches.csv');
+    const r = await satcount(['eval', join(dir, 'scene.png'), '--labels', join(dir, 'more-labels'), '--gsd', '0.3', '--model', BLOB_MODEL, '--matches', csv]);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.filter((c) => c[1] === 'tp')).toHaveLength(squares.length);
+    // The two labelled vehicles that are not in the image, where their labels put them (14-px boxes).
+    const fn = rows.filter((c) => c[1] === 'fn').map((c) => c.slice(5).map(Number));
+    expect(fn).toEqual([[583, 383, 597, 397], [3, 383, 17, 397]]);
+  });
+
+  it('--matches into a missing folder fails with exit 2 before any work', async () => {
+    const r = await satcount(['eval', join(dir, 'scene.png'), '--labels', join(dir, 'labels'), '--gsd', '0.3', '--model', BLOB_MODEL, '--matches', join(dir, 'no-such-dir', 'm.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no-such-dir/);
+  });
+
   it('refuses a missing label folder with exit 2', async () => {
     const r = await satcount(['eval', join(dir, 'scene.png'), '--labels', join(dir, 'nope'), '--gsd', '0.3', '--model', BLOB_MODEL]);
     expect(r.code).toBe(2);

@@ -11,6 +11,8 @@ import {
   evaluate,
   formatTable,
   matchDetections,
+  matchesCsv,
+  type MatchRecord,
   openLabels,
   scores,
   summarize,
@@ -316,6 +318,42 @@ describe('evaluate', () => {
     const report = await evaluate([{ path, labels }], { classes: vehicles, gsd: 0.3 }, detect);
     expect(report.images[0]).toMatchObject({ gt: 1, detected: 1, tp: 1, fp: 0, fn: 0, ignored: 1, f1: 1 });
     expect(formatTable(report)).toMatch(/1 detections on ignored labels not counted/);
+  });
+});
+
+describe('eval --matches records', () => {
+  it('gives each detection its outcome and each missed vehicle its label, in the file\'s pixels after --simulate-gsd', async () => {
+    const path = join(dir, 'matches.png');
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#444' } }).png().toFile(path);
+    // At 0.15 m, degraded to 0.3 m: the detector sees a 100 × 50 image, half the file's pixels.
+    const labels = {
+      boxes: [label([20, 20, 50, 34]), label([100, 20, 130, 34]), { ...label([160, 60, 190, 74]), difficult: true }, label([20, 70, 50, 84], 'cyclist')],
+      gsd_m: null,
+    };
+    const half = (b: PixelBox) => b.map((v) => v / 2) as PixelBox;
+    const detect = async () => [det(half([100, 20, 130, 34]), 0.5), det(half([22, 20, 52, 34]), 0.9), det(half([160, 60, 190, 74]), 0.4), det(half([60, 80, 80, 90]), 0.3)];
+    const records: MatchRecord[] = [];
+    await evaluate([{ path, labels }], { classes: vehicles, gsd: 0.15, simulateGsd: 0.3, onMatches: (r) => records.push(...r) }, detect);
+    expect(records.map((r) => [r.outcome, r.score, r.label_class])).toEqual([
+      ['tp', 0.9, 'car'],
+      ['tp', 0.5, 'car'],
+      ['ignored', 0.4, null],
+      ['fp', 0.3, null],
+    ]);
+    expect(records[0].box_px.map((v) => Math.round(v))).toEqual([22, 20, 52, 34]);
+    expect(records[0].iou).toBeCloseTo(28 / 32, 2);
+    expect(records[3].box_px.map((v) => Math.round(v))).toEqual([60, 80, 80, 90]);
+
+    // A detector that finds nothing: the two sure cars are misses; the doubtful car and the cyclist are not.
+    const missed: MatchRecord[] = [];
+    await evaluate([{ path, labels }], { classes: vehicles, gsd: 0.15, onMatches: (r) => missed.push(...r) }, async () => []);
+    expect(missed.map((r) => [r.outcome, r.box_px])).toEqual([['fn', [20, 20, 50, 34]], ['fn', [100, 20, 130, 34]]]);
+    expect(matchesCsv(missed).split('\n')).toEqual([
+      'image,outcome,score,label_class,iou,x1,y1,x2,y2',
+      `${path},fn,,car,,20,20,50,34`,
+      `${path},fn,,car,,100,20,130,34`,
+      '',
+    ]);
   });
 });
 

@@ -3,8 +3,9 @@ import { degradeToGsd } from './degrade.js';
 import { estimateGsdFromLabels } from './gsd.js';
 import { loadImage, type LoadedImage } from './load.js';
 import { matchDetections } from './match.js';
+import { matchRecords, type MatchRecord } from './matches.js';
 import { countError, scores, summarize } from './metrics.js';
-import type { ClassFilter, DetectFn, EvalReport, GsdSource, ImageLabels, ImageRow, LabelBox } from './types.js';
+import type { ClassFilter, DetectFn, EvalReport, GsdSource, ImageLabels, ImageRow, LabelBox, MatchCounts } from './types.js';
 
 export const DEFAULT_IOU = 0.3;
 
@@ -26,6 +27,8 @@ export interface EvalOptions {
   /** Decodes an image; default: the raster reader, as `count` reads it. */
   load?: (path: string) => Promise<LoadedImage>;
   log?: (message: string) => void;
+  /** Called per image with every detection's outcome and every missed label (`eval --matches`). */
+  onMatches?: (records: MatchRecord[]) => void;
 }
 
 /**
@@ -49,30 +52,24 @@ export async function evaluate(images: readonly EvalImage[], opts: EvalOptions, 
     }
     let image = loaded.image;
     let boxes: readonly LabelBox[] = labels.boxes;
+    let scale = 1;
     if (simulate !== null) {
       const degraded = await degradeToGsd(image, gsd, simulate, opts.seed ?? 0);
       image = degraded.image;
-      boxes = boxes.map((l) => ({ ...l, box: scaleBox(l.box, degraded.scale) }));
+      scale = degraded.scale;
+      boxes = boxes.map((l) => ({ ...l, box: scaleBox(l.box, scale) }));
     }
     const presented = simulate ?? gsd;
     const detections = await detect(image, presented);
     const areaKm2 = (image.width * image.height * presented * presented) / 1e6;
-    rows.push(imageRow(path, boxes, detections, iouThreshold, opts.classes, presented, areaKm2, source));
+    const match = matchDetections(boxes, detections, iouThreshold, opts.classes);
+    rows.push(imageRow(path, match, presented, areaKm2, source));
+    opts.onMatches?.(matchRecords(path, labels.boxes, detections, match, scale, opts.classes));
   }
   return { images: rows, totals: summarize(rows, { iou: iouThreshold, simulate_gsd: simulate, classes: opts.classes.describe }) };
 }
 
-function imageRow(
-  path: string,
-  labels: readonly LabelBox[],
-  detections: Parameters<typeof matchDetections>[1],
-  iouThreshold: number,
-  classes: ClassFilter,
-  gsd: number,
-  areaKm2: number,
-  source: GsdSource,
-): ImageRow {
-  const m = matchDetections(labels, detections, iouThreshold, classes);
+function imageRow(path: string, m: MatchCounts, gsd: number, areaKm2: number, source: GsdSource): ImageRow {
   const gt = m.tp + m.fn;
   const detected = m.tp + m.fp;
   return {

@@ -7,6 +7,7 @@ export { openLabels, type LabelSource } from './labels/open.js';
 export { loadImage, type LoadedImage } from './load.js';
 export { runEval, type RunEvalOptions } from './run.js';
 export { matchDetections, type MatchResult } from './match.js';
+export { matchesCsv, matchRecords, type MatchOutcome, type MatchRecord } from './matches.js';
 export { countError, scores, summarize } from './metrics.js';
 export { formatTable } from './table.js';
 export * from './types.js';

@@ -11,6 +11,7 @@ import { classFilter } from './classes.js';
 import { evaluate, type EvalImage } from './evaluate.js';
 import { openLabels } from './labels/open.js';
 import { loadImage, type LoadedImage } from './load.js';
+import { matchesCsv, type MatchRecord } from './matches.js';
 import type { EvalReport, LabelFormat } from './types.js';
 
 export interface RunEvalOptions extends ModelChoice {
@@ -35,6 +36,8 @@ export interface RunEvalOptions extends ModelChoice {
   tileSize?: number;
   /** Also write the report, with the model's metadata, as JSON here. */
   out?: string;
+  /** Also write every detection's outcome and every missed vehicle label as CSV here. */
+  matches?: string;
   logger?: Logger;
   signal?: AbortSignal;
 }
@@ -47,6 +50,7 @@ export interface RunEvalOptions extends ModelChoice {
  */
 export async function runEval(paths: readonly string[], opts: RunEvalOptions): Promise<{ report: EvalReport; model: ModelInfo }> {
   if (opts.out) await checkWritable(opts.out);
+  if (opts.matches) await checkWritable(opts.matches);
   const labels = await openLabels(opts.labels, opts.labelFormat);
   const classes = classFilter(opts.classes, labels.classNames);
   checkRunOptions(opts);
@@ -55,6 +59,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
     const overlap = resolveOverlap(opts.overlap, detector.info);
     const size = resolveTileSize(opts.tileSize, detector.info, overlap);
     const images: EvalImage[] = [];
+    const records: MatchRecord[] = [];
     const loaded = new Map<string, LoadedImage>();
     for (const path of paths) {
       const img = await loadImage(path, { ...readOptions(opts), signal: opts.signal });
@@ -72,6 +77,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
         gsd: opts.gsd,
         load: async (p) => loaded.get(p)!,
         log: (message) => opts.logger?.info(message),
+        onMatches: (r) => records.push(...r),
       },
       async (image, gsd) => {
         const source = memorySource('(evaluated image)', image, gsd);
@@ -81,6 +87,7 @@ export async function runEval(paths: readonly string[], opts: RunEvalOptions): P
       },
     );
     if (opts.out) await writeFileAtomic(opts.out, JSON.stringify({ model: detector.info, ...report }, null, 2) + '\n');
+    if (opts.matches) await writeFileAtomic(opts.matches, matchesCsv(records));
     return { report, model: detector.info };
   } finally {
     if (!opts.detector) await detector.close();

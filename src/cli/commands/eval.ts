@@ -13,6 +13,7 @@ interface EvalFlags extends ModelFlags, GlobalFlags {
   minF1?: number;
   simulateGsd?: number;
   out?: string;
+  matches?: string;
 }
 
 export function evalCommand(signal: AbortSignal): Command {
@@ -25,7 +26,8 @@ export function evalCommand(signal: AbortSignal): Command {
     .option('--iou <iou>', 'IoU for a detection to match a label (one-to-one, greedy by score)', probability, 0.3)
     .option('--min-f1 <f1>', 'exit 1 when the overall F1 is below this', probability)
     .option('--simulate-gsd <metres>', 'degrade each image to this pixel size (satellite optics, fixed seed) first', positiveNumber)
-    .option('--out <file.json>', 'write the JSON report');
+    .option('--out <file.json>', 'write the JSON report')
+    .option('--matches <file.csv>', 'write every detection with its outcome (tp, fp, or ignored: on a do-not-care label) and every missed vehicle label (fn), in the image\'s pixels, as CSV');
   addModelOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -34,7 +36,8 @@ Exit codes: 0 ok · 1 F1 below --min-f1 · 2 bad input · 3 model problem
 
 Examples:
   $ satcount eval ../shared/data/kit-ais/MOS7*.png --labels ../shared/data/kit-ais --simulate-gsd 0.3
-  $ satcount eval scene.tif --labels truth.geojson --min-f1 0.8`,
+  $ satcount eval scene.tif --labels truth.geojson --min-f1 0.8
+  $ satcount eval lot.png --labels labels/ --gsd 0.3 --matches lot-matches.csv`,
   );
   return cmd.action(
     action(async (paths: string[], flags: EvalFlags) => {
@@ -48,6 +51,7 @@ Examples:
         iou: flags.iou,
         simulateGsd: flags.simulateGsd,
         out: flags.out,
+        matches: flags.matches,
         logger,
         signal,
       });
