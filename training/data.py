@@ -1,5 +1,6 @@
 """Sources (labelled scenes, vehicle-free negatives), the train/validation split, the
 per-scene GSD estimate, and the bank of vehicle crops used for copy-paste."""
+import functools
 import glob
 import json
 import math
@@ -366,12 +367,13 @@ def _is_validation_image(file_name):
     return file_name in _other_sensor_files()
 
 
+@functools.cache
 def _other_sensor_files():
     names = set()
     for path in glob.glob(os.path.join(OTHER_SENSORS, "*.json")):
         with open(path) as f:
             names.add(json.load(f)["images"][0]["file_name"])
-    return names
+    return frozenset(names)
 
 
 def load_other_hand_labelled(data_dir, hand_weight, hand_set="all"):

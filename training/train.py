@@ -108,7 +108,7 @@ def hand_spec(args):
 
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
-                        args.pseudo_p, hand_spec(args), getattr(args, "sharp_p", 0.0))
+                        args.pseudo_p, hand_spec(args), args.sharp_p)
     workers = getattr(args, "workers", 1)
     if workers > 1:
         chip_sources(args.data, args.work, args.pseudo_p, hand_spec(args))

@@ -64,7 +64,7 @@ export async function evaluate(images: readonly EvalImage[], opts: EvalOptions, 
     const areaKm2 = (image.width * image.height * presented * presented) / 1e6;
     const match = matchDetections(boxes, detections, iouThreshold, opts.classes);
     rows.push(imageRow(path, match, presented, areaKm2, source));
-    opts.onMatches?.(matchRecords(path, labels.boxes, detections, match, scale, opts.classes));
+    if (opts.onMatches) opts.onMatches(matchRecords(path, labels.boxes, detections, match, scale, opts.classes));
   }
   return { images: rows, totals: summarize(rows, { iou: iouThreshold, simulate_gsd: simulate, classes: opts.classes.describe }) };
 }

@@ -30,7 +30,7 @@ export function matchDetections(
   iouThreshold: number,
   classes: ClassFilter,
 ): MatchResult {
-  const counts = (l: LabelBox) => classes.isVehicle(l.className) && !l.difficult;
+  const counts = (l: LabelBox) => isCountedLabel(l, classes);
   const taken = labels.map((l) => !counts(l));
   const order = detections.map((_, i) => i).sort((a, b) => detections[b].score - detections[a].score);
   const matchedLabel: (number | null)[] = detections.map(() => null);
@@ -63,6 +63,11 @@ export function matchDetections(
   }
   const gt = labels.filter(counts).length;
   return { tp, fp, fn: gt - tp, ignored, matchedLabel, counted };
+}
+
+/** A label a detector must find: a vehicle class, not marked difficult or do-not-care. */
+export function isCountedLabel(label: LabelBox, classes: ClassFilter): boolean {
+  return classes.isVehicle(label.className) && !label.difficult;
 }
 
 /** IoU at least the threshold, and some overlap at all (so `--iou 0` does not match strangers). */

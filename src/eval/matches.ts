@@ -1,7 +1,7 @@
 import type { PixelBox } from '../types.js';
 import { iou } from '../geom/boxes.js';
 import { csvRow } from '../report/csv.js';
-import type { MatchResult } from './match.js';
+import { isCountedLabel, type MatchResult } from './match.js';
 import type { ClassFilter, LabelBox, ScoredBox } from './types.js';
 
 /**
@@ -57,7 +57,7 @@ export function matchRecords(
   });
   const found = new Set(match.matchedLabel.filter((k): k is number => k !== null));
   labels.forEach((l, k) => {
-    if (!found.has(k) && classes.isVehicle(l.className) && !l.difficult) {
+    if (!found.has(k) && isCountedLabel(l, classes)) {
       records.push({ image, outcome: 'fn', score: null, label_class: l.className, iou: null, box_px: l.box });
     }
   });
