@@ -89,7 +89,7 @@ SYNTH_CHIP_P = 0.3
 
 class ChipMaker:
     def __init__(self, frames, negatives, bank, out_size=128, model_gsd=MODEL_GSD, negative_p=0.2,
-                 synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12, sharp_p=0.0):
+                 synth_frames=(), synth_p=0.12, pseudo_frames=(), pseudo_p=0.12, sharp_p=0.0, negative_shares=None):
         self.frames = frames
         self.pseudo_frames = list(pseudo_frames)
         self.pseudo_p = pseudo_p if self.pseudo_frames else 0.0
@@ -100,7 +100,8 @@ class ChipMaker:
             ys, xs = np.nonzero(neg["valid"])
             neg["valid_xy"] = np.stack([xs, ys], 1)
         groups = sorted({n.get("group", "rio-pix4d") for n in negatives})
-        share = np.array([NEGATIVE_GROUPS.get(g, 0.1) for g in groups])
+        shares = {**NEGATIVE_GROUPS, **(negative_shares or {})}
+        share = np.array([shares.get(g, 0.1) for g in groups])
         share /= share.sum()
         count = {g: sum(1 for n in negatives if n.get("group", "rio-pix4d") == g) for g in groups}
         self.neg_p = np.array([share[groups.index(n.get("group", "rio-pix4d"))] / count[n.get("group", "rio-pix4d")]

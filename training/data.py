@@ -269,11 +269,15 @@ def _dont_care_grid(rects, step=3.0, size=6.0):
 HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train-satellite")
 
 
-# Which hand-labelled images a recipe teaches: "all" of them, or the 11 Vegas tiles of the first batch
-# that version 4.0.0 was trained with (so its recipe, rebuild.sh, still rebuilds it as labels are added).
+# Which hand-labelled images a recipe teaches: "all" of them, or those a shipped version was trained
+# with, so its recipe (rebuild.sh) still rebuilds it as labels are added: v4, the 11 Vegas tiles of the
+# first batch (4.0.0); v4.1, the 30 Vegas tiles and 12 ucmerced parking lots of 2026-12-04 (4.1.0).
 HAND_SETS = {
     "all": None,
     "v4": {f"vegas_img{n}" for n in (461, 476, 517, 556, 580, 611, 613, 620, 622, 623, 640)},
+    "v4.1": ({f"vegas_img{n}" for n in (449, 452, 453, 461, 462, 468, 471, 473, 476, 479, 482, 488, 517, 525, 536, 548,
+                                        556, 569, 580, 582, 583, 585, 608, 611, 613, 620, 622, 623, 627, 640)}
+             | {f"parkinglot{n}" for n in (21, 24, 28, 32, 33, 36, 38, 46, 47, 53, 60, 62)}),
 }
 
 

@@ -15,11 +15,11 @@ WORK=training/work/rebuild
 mkdir -p "$WORK"
 # The cap is generous so the steps, not the clock, set the LR schedule (the shipped run took 29 minutes).
 $PY training/train.py --arch wide --init-from-onnx training/init/satcount-vehicles-4.0.0.onnx \
-  --hand-weight 2 --hand-set all --pseudo-p 0.25 --sharp-p 0.3 --lr 6e-4 --steps 6000 --minutes 240 \
+  --hand-weight 2 --hand-set v4.1 --pseudo-p 0.25 --sharp-p 0.3 --lr 6e-4 --steps 6000 --minutes 240 \
   --eval-every 1000 --mine-from 1000 --seed 23 --keep-snapshots 3 --average-last 0 --version 4.1.0 \
   --work "$WORK" --out "$WORK/best.onnx"
 $PY training/swa.py "$WORK/snap_4000.pt" "$WORK/snap_5000.pt" "$WORK/snap_6000.pt" --work "$WORK" \
-  --hand-weight 2 --hand-set all --pseudo-p 0.25 --sharp-p 0.3 --seed 23 --out "$WORK/swa.onnx"
+  --hand-weight 2 --hand-set v4.1 --pseudo-p 0.25 --sharp-p 0.3 --seed 23 --out "$WORK/swa.onnx"
 $PY training/export.py --ckpt "$WORK/swa.pt" --threshold 0.375 --version 4.1.0 --out "$WORK/v4.onnx"
 $PY training/validate_cli.py --models "$WORK/v4.onnx" --write-quality --gsd-range 0.25 0.5 --version 4.1.0
 mv "$WORK/v4.onnx" models/satcount-vehicles.onnx

@@ -75,6 +75,7 @@ def main(argv=None):
     ap.add_argument("--hand-weight", type=int, default=0, help="as train.py's")
     ap.add_argument("--hand-set", choices=sorted(T.HAND_SETS), default="all", help="as train.py's")
     ap.add_argument("--sharp-p", type=float, default=0.0, help="as train.py's")
+    ap.add_argument("--negative-share", type=T.negative_share, action="append", default=None, help="as train.py's")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     paths = sorted({p for s in args.snapshots for p in glob.glob(s)})

@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader, IterableDataset
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from chips import SYNTH_CHIP_P, ChipMaker, make_targets  # noqa: E402
+from chips import NEGATIVE_GROUPS, SYNTH_CHIP_P, ChipMaker, make_targets  # noqa: E402
 from data import HAND_SETS, build_crop_bank, load_labelled, load_negatives, load_pseudo_labelled, split_frames  # noqa: E402
 from evaluate import evaluate, pooled_f1, to_tensor, validation_sets  # noqa: E402
 from export import export_onnx  # noqa: E402
@@ -53,18 +53,19 @@ class ChipStream(IterableDataset):
     resumed run continues with fresh, reproducible chips."""
 
     def __init__(self, data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots=None, pseudo_p=0.0,
-                 hand=(0, "all"), sharp_p=0.0):
+                 hand=(0, "all"), sharp_p=0.0, negative_shares=None):
         self.args = (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots or {}, pseudo_p,
-                     hand, sharp_p)
+                     hand, sharp_p, negative_shares)
 
     def __iter__(self):
-        data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand, sharp_p = self.args
+        (data_dir, work_dir, batch, chip, stride, num_classes, seed, start_step, hotspots, pseudo_p, hand, sharp_p,
+         negative_shares) = self.args
         train, synth, negatives, bank, pseudo = chip_sources(data_dir, work_dir, pseudo_p, hand)
         for neg in negatives:
             neg["hotspots"] = hotspots.get(neg["name"])
         # Once false alarms have been mined, show more of them.
         maker = ChipMaker(train, negatives, bank, chip, negative_p=0.3 if hotspots else 0.2, synth_frames=synth,
-                          pseudo_frames=pseudo, pseudo_p=pseudo_p, sharp_p=sharp_p)
+                          pseudo_frames=pseudo, pseudo_p=pseudo_p, sharp_p=sharp_p, negative_shares=negative_shares)
         # Each chip worker its own stream; worker 0 alone is the single-worker stream of earlier runs.
         info = torch.utils.data.get_worker_info()
         worker = info.id if info else 0
@@ -101,6 +102,14 @@ def chip_sources(data_dir, work_dir, pseudo_p, hand):
     return _SOURCES[key]
 
 
+def negative_share(text):
+    """GROUP=P of --negative-share, as a (group, weight) pair."""
+    group, _, p = text.partition("=")
+    if group not in NEGATIVE_GROUPS or not p:
+        raise argparse.ArgumentTypeError(f"{text}: want GROUP=P, GROUP one of {', '.join(sorted(NEGATIVE_GROUPS))}")
+    return group, float(p)
+
+
 def hand_spec(args):
     """(weight, set) of the hand-labelled images a run teaches (--hand-weight, --hand-set)."""
     return (args.hand_weight, args.hand_set)
@@ -108,7 +117,7 @@ def hand_spec(args):
 
 def chip_batches(args, stride, step, hotspots):
     stream = ChipStream(args.data, args.work, args.batch, args.chip, stride, ARCH["num_classes"], args.seed, step, hotspots,
-                        args.pseudo_p, hand_spec(args), args.sharp_p)
+                        args.pseudo_p, hand_spec(args), args.sharp_p, dict(args.negative_share or ()))
     workers = getattr(args, "workers", 1)
     if workers > 1:
         chip_sources(args.data, args.work, args.pseudo_p, hand_spec(args))
@@ -183,12 +192,16 @@ def main(argv=None):
                     help="teach the hand labels of labels/train-satellite and labels/train-packed, each image drawn "
                          "this many times as often as a pseudo-labelled tile (0: pseudo-labels everywhere)")
     ap.add_argument("--hand-set", choices=sorted(HAND_SETS), default="all",
-                    help="which hand-labelled images: all, or v4 (the 11 Vegas tiles version 4.0.0 was trained with)")
+                    help="which hand-labelled images: all, or those a shipped version was trained with (v4: 4.0.0's "
+                         "11 Vegas tiles; v4.1: 4.1.0's 30 Vegas tiles and 12 parking lots; data.HAND_SETS)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--sharp-p", type=float, default=0.0,
                     help="share of chips sharpened (unsharp mask, no sensor blur) like pansharpened satellite "
                          "products instead of blurred (default 0: the chips of runs before round 13)")
+    ap.add_argument("--negative-share", type=negative_share, action="append", default=None, metavar="GROUP=P",
+                    help="weight of a group of vehicle-free chips (harbor, airplane, vegas, rio-pix4d, buildings) "
+                         "against the others, instead of chips.NEGATIVE_GROUPS's; repeatable")
     ap.add_argument("--version", default=VERSION, help="version written to the exported model's metadata")
     ap.add_argument("--arch", choices=sorted(ARCHS), default="v3", help="network size (model.py); wide: 2.3x the parameters")
     ap.add_argument("--device", default="cpu", help="torch device for the network, e.g. cuda")
