@@ -271,7 +271,8 @@ HAND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "train
 
 # Which hand-labelled images a recipe teaches: "all" of them, or those a shipped version was trained
 # with, so its recipe (rebuild.sh) still rebuilds it as labels are added: v4, the 11 Vegas tiles of the
-# first batch (4.0.0); v4.1, the 30 Vegas tiles and 12 ucmerced parking lots of 2026-12-04 (4.1.0).
+# first batch (4.0.0); v4.1, the 30 Vegas tiles and 12 ucmerced parking lots of 2026-12-04 (4.1.0); v4.2,
+# those and the fourth batch of 2026-12-05: 12 Vegas tiles, 4 parking lots (4.2.0).
 HAND_SETS = {
     "all": None,
     "v4": {f"vegas_img{n}" for n in (461, 476, 517, 556, 580, 611, 613, 620, 622, 623, 640)},
@@ -279,6 +280,8 @@ HAND_SETS = {
                                         556, 569, 580, 582, 583, 585, 608, 611, 613, 620, 622, 623, 627, 640)}
              | {f"parkinglot{n}" for n in (21, 24, 28, 32, 33, 36, 38, 46, 47, 53, 60, 62)}),
 }
+HAND_SETS["v4.2"] = (HAND_SETS["v4.1"] | {f"vegas_img{n}" for n in (454, 464, 467, 472, 491, 508, 555, 567, 600, 626, 637, 639)}
+                     | {f"parkinglot{n}" for n in (42, 43, 68, 69)})
 
 
 def _in_hand_set(stem, hand_set):

@@ -17,10 +17,10 @@ STD = [0.229, 0.224, 0.225]
 TRAINED_ON = ("KIT AIS Data Set (CC BY 3.0); Minsk aerial cars (Y. Kharuzhy and the Minsk OpenStreetMap "
               "community, CC BY-SA) via jekhor/aerial-cars-dataset; vehicle-free SpaceNet Rio tiles, "
               "hand-checked vehicle-free regions of SpaceNet Las Vegas WorldView-3 tiles as negatives and the "
-              "trainable Las Vegas tiles with reviewed pseudo-labels, 30 of them labelled by hand (SpaceNet, CC BY-SA "
+              "trainable Las Vegas tiles with reviewed pseudo-labels, 42 of them labelled by hand (SpaceNet, CC BY-SA "
               "4.0, imagery Maxar); "
               "UC Merced Land Use images (Yang & Newsam, ACM GIS 2010; USGS public domain): vehicle-free ones as "
-              "negatives and 12 parking lots labelled by hand")
+              "negatives and 16 parking lots labelled by hand")
 
 
 def metadata(stride, score_threshold, version, quality=None):

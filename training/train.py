@@ -193,7 +193,7 @@ def main(argv=None):
                          "this many times as often as a pseudo-labelled tile (0: pseudo-labels everywhere)")
     ap.add_argument("--hand-set", choices=sorted(HAND_SETS), default="all",
                     help="which hand-labelled images: all, or those a shipped version was trained with (v4: 4.0.0's "
-                         "11 Vegas tiles; v4.1: 4.1.0's 30 Vegas tiles and 12 parking lots; data.HAND_SETS)")
+                         "11 Vegas tiles; v4.1: 4.1.0's 30 Vegas tiles and 12 parking lots; v4.2: 4.2.0's 42 and 16; data.HAND_SETS)")
     ap.add_argument("--pseudo-p", type=float, default=0.12,
                     help="share of chips from the reviewed pseudo-labelled Vegas tiles (0: none)")
     ap.add_argument("--sharp-p", type=float, default=0.0,

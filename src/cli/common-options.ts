@@ -13,7 +13,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--gsd <metres>', 'pixel size for images without georeferencing; overrides the file\'s', positiveNumber)
     .option('--bands <r,g,b>', 'bands to use as red, green, blue, counted from 1', bandList)
     .addOption(new Option('--stretch <mode>', 'how bands of more than 8 bits become 8-bit colour: each over its own 2–98 % range, or the three over one shared range (for radiometrically balanced products)').choices([...STRETCH_MODES]).default(DEFAULT_STRETCH))
-    .option('--threshold <score>', "minimum detection score (default: the model's; 0.375 for the shipped model)", probability)
+    .option('--threshold <score>', "minimum detection score (default: the model's; 0.385 for the shipped model)", probability)
     .option('--vehicle-classes <names>', 'comma-separated model classes to count (default: those named car, truck, bus, van, small/large vehicle; all if none is)', nameList)
     .option('--nms-iou <iou>', "overlap above which two boxes are one vehicle (default: the model's; 0.5 for the shipped model)", probability)
     .option('--overlap <pixels>', "tile overlap in model pixels (default: the model's; 64 for the shipped model)", nonNegativeNumber)
