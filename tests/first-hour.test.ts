@@ -200,7 +200,7 @@ describe('help and info (item 19)', () => {
       expect(r.stdout, command).toMatch(/Exit codes: 0 /);
     }
     const count = (await satcount(['count', '--help'])).stdout.replace(/\s+/g, ' ');
-    expect(count).toContain("--threshold <score> minimum detection score (default: the model's; 0.375 for the shipped model)");
+    expect(count).toContain("--threshold <score> minimum detection score (default: the model's;");
     expect(count).toContain('--queue-head <start|end>');
     expect(count).toContain("(default: the road file's drive_side, else right)");
     expect(count).toContain('--corridor <metres> half-width searched each side of the centre line (default: 15)');
