@@ -107,6 +107,9 @@ def negative_share(text):
     group, _, p = text.partition("=")
     if group not in NEGATIVE_GROUPS or not p:
         raise argparse.ArgumentTypeError(f"{text}: want GROUP=P, GROUP one of {', '.join(sorted(NEGATIVE_GROUPS))}")
+    # A negative weight would only fail later, in a chip worker, as a negative sampling probability.
+    if float(p) < 0:
+        raise argparse.ArgumentTypeError(f"{text}: P is a weight, at least 0")
     return group, float(p)
 
 
