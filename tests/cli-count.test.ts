@@ -96,6 +96,7 @@ describe('satcount count', () => {
 describe('satcount count: bad input', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['a missing file', ['count', join(dir, 'nope.tif')], 2, /nope\.tif: no such file/],
+    ['a result file given to --json', ['count', tif, '--json', join(dir, 'out.json')], 2, /out\.json: no such file \(--json prints the result on stdout and takes no file; --out .*out\.json writes it there\)$/m],
     // A folder of tiles is one mosaic (tests/mosaic.test.ts); one without images is bad input.
     ['a folder without images', ['count', join(dir, 'empty-folder')], 2, /empty-folder: folder holds no \.tif images/],
     ['a text file', ['count', join(dir, 'notes.tif')], 2, /notes\.tif: not an image/],

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { CountResult } from '../../pipeline/result.js';
 import { commandLine } from '../command-line.js';
 import { acquiredOptionsFrom, addAcquiredOptions } from '../acquired-options.js';
 import { addModelOptions, addOutputOptions, addRoadOptions, countOutputsFrom, modelOptionsFrom, type ModelFlags } from '../common-options.js';
 import { tileProgress } from '../progress.js';
+import { SatcountError } from '../../types.js';
 import { action, loggerFor, type GlobalFlags } from '../run-command.js';
 import { roadOptionsFrom, type RoadFlags } from './road-flags.js';
 
@@ -38,6 +41,16 @@ export function humanSummary(r: CountResult): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * `count a.tif --json out.json` reads out.json as a second image, since --json takes no file:
+ * say what was meant instead of only "no such file".
+ */
+function refuseJsonAsOutput(images: string[], flags: CountFlags): void {
+  if (!flags.json) return;
+  const slip = images.find((p) => ['.json', '.geojson'].includes(extname(p).toLowerCase()) && !existsSync(p));
+  if (slip) throw new SatcountError(`${slip}: no such file (--json prints the result on stdout and takes no file; --out ${slip} writes it there)`);
+}
+
 export function countCommand(signal: AbortSignal): Command {
   const cmd = new Command('count')
     .description('detect and count vehicles in one image (or one mosaic of tiles); with --road, also directions and queues')
@@ -62,6 +75,7 @@ Examples:
   );
   return cmd.action(
     action(async (image: string[], flags: CountFlags) => {
+      refuseJsonAsOutput(image, flags);
       const outputs = { ...countOutputsFrom(flags), command: commandLine(['satcount', ...process.argv.slice(2)]) };
       const options = { ...modelOptionsFrom(flags), ...roadOptionsFrom(flags), acquired: acquiredOptionsFrom(flags), force: flags.force };
       // The pipeline (onnxruntime, geotiff, proj4) loads here, not at start-up: --help, --version
