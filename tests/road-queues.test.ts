@@ -117,6 +117,20 @@ describe('findQueues', () => {
     expect(findQueues(vehicles('forward', 0, 10, 5).slice(0, 2), { queueHead: 'start', hidden: [], ...whole(100) })).toEqual([]);
   });
 
+  it('does not take a handful of detections past the head of a long jam for the queue', () => {
+    // A 900 m jam and, 60 m nearer the border post, three detections on an empty verge (tree
+    // shadows, as in the seed-scale bench): the jam is the queue, its head 100 m from the post.
+    const jam = vehicles('forward', 0, 900, 7.5);
+    const strays = vehicles('forward', 960, 980, 10);
+    const [q] = findQueues([...jam, ...strays], { queueHead: 'end', hidden: [], ...whole(1000) });
+    expect(q).toMatchObject({ start_m: 0, end_m: 900, head_gap_m: 100, vehicles_observed: 121 });
+    // A run with a tenth of the jam's vehicles is a queue of its own at the head, and wins.
+    const twelve = vehicles('forward', 910, 992.5, 7.5);
+    expect(twelve).toHaveLength(12);
+    const [head] = findQueues([...jam.filter((v) => v.chainage_m < 880), ...twelve], { queueHead: 'end', hidden: [], ...whole(1000) });
+    expect(head).toMatchObject({ start_m: 910, end_m: 992.5, vehicles_observed: 12 });
+  });
+
   it('says when a queue runs off the image, and uses per-direction hidden stretches', () => {
     const seen = [...vehicles('forward', 210, 400, 7.5), ...vehicles('backward', 210, 400, 7.5)];
     const hidden = { backward: [{ start_m: 300, end_m: 320, reason: 'nodata' as const }], forward: [] };

@@ -28,11 +28,14 @@ export interface QueueOptions {
 
 /** A lane must hold this share of a queue's vehicles to count among its lanes. */
 const LANE_SHARE = 0.1;
+/** A run nearer the head than the largest run must hold this share of its vehicles to be the queue. */
+const LEAD_SHARE = 0.1;
 
 /**
  * The queue of each direction: starting from the head end (a queue's head is downstream: the end
  * of the line for forward traffic, the start for backward traffic), the first run of at least
- * `minVehicles` vehicles whose consecutive gaps along the road are ≤ `maxGap_m`. A longer gap whose
+ * `minVehicles` vehicles whose consecutive gaps along the road are ≤ `maxGap_m` and that holds at
+ * least a tenth of the vehicles of the direction's largest run. A longer gap whose
  * visible pieces are each ≤ `maxGap_m` once hidden road is taken out is bridged; the hidden road
  * inside the queue is then filled with the queue's observed vehicles per lane-metre over its
  * visible length, and each fill is listed in `filled`. Hidden road between the head end of the
@@ -96,22 +99,24 @@ function headQueue(
     else pieces.push({ items: [item], bridgeable: prev !== undefined && joins(prev.u + prev.v.half, item.u - item.v.half, hidden, maxGap), visible: 0 });
     if (!isHidden(item.u)) pieces[pieces.length - 1].visible++;
   }
-  // A queue needs `minVehicles` seen outside hidden road; the first such run from the head wins.
-  let queueRun: Item[] = [];
-  let runVisible = 0;
+  const runs: { items: Item[]; visible: number }[] = [];
   let lastVisible = 0;
   for (const piece of pieces) {
     const bridge = piece.bridgeable && (piece.visible === 0 || (lastVisible >= minVehicles && piece.visible >= minVehicles));
-    if (!bridge) {
-      if (runVisible >= minVehicles) break;
-      queueRun = [];
-      runVisible = 0;
-    }
-    queueRun = queueRun.concat(piece.items);
-    runVisible += piece.visible;
+    const run = runs[runs.length - 1];
+    if (bridge && run) {
+      run.items = run.items.concat(piece.items);
+      run.visible += piece.visible;
+    } else runs.push({ items: [...piece.items], visible: piece.visible });
     if (piece.visible > 0) lastVisible = piece.visible;
   }
-  if (runVisible < minVehicles) return null;
+  // A queue needs `minVehicles` seen outside hidden road; the first such run from the head wins,
+  // unless it is a handful ahead of a jam many times its size: three false alarms on an empty
+  // verge past the border post must not stand for a 20 km queue behind them.
+  const largest = Math.max(0, ...runs.map((r) => r.visible));
+  const chosen = runs.find((r) => r.visible >= minVehicles && r.visible >= LEAD_SHARE * largest);
+  if (!chosen) return null;
+  const queueRun = chosen.items;
 
   const last = queueRun[queueRun.length - 1];
   const uTail = last.u + last.v.half;
