@@ -105,15 +105,15 @@ function headQueue(
     const bridge = piece.bridgeable && (piece.visible === 0 || (lastVisible >= minVehicles && piece.visible >= minVehicles));
     const run = runs[runs.length - 1];
     if (bridge && run) {
-      run.items = run.items.concat(piece.items);
+      for (const item of piece.items) run.items.push(item);
       run.visible += piece.visible;
-    } else runs.push({ items: [...piece.items], visible: piece.visible });
+    } else runs.push({ items: piece.items, visible: piece.visible });
     if (piece.visible > 0) lastVisible = piece.visible;
   }
   // A queue needs `minVehicles` seen outside hidden road; the first such run from the head wins,
   // unless it is a handful ahead of a jam many times its size: three false alarms on an empty
   // verge past the border post must not stand for a 20 km queue behind them.
-  const largest = Math.max(0, ...runs.map((r) => r.visible));
+  const largest = runs.reduce((m, r) => Math.max(m, r.visible), 0);
   const chosen = runs.find((r) => r.visible >= minVehicles && r.visible >= LEAD_SHARE * largest);
   if (!chosen) return null;
   const queueRun = chosen.items;
